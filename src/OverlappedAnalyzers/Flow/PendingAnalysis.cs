@@ -138,6 +138,12 @@ namespace OverlappedAnalyzers.Flow
             {
                 state = Map(state, fact => fact.EstablishFailure(branch));
             }
+            else if (knowledge is ErrorKnowledge.Success or ErrorKnowledge.Pending)
+            {
+                // "error != 997 || error == 0": the second test shows this path succeeded after all;
+                // its completion arrives through the port.
+                state = Map(state, fact => fact.ForgetFailure());
+            }
 
             switch (branch.Semantics)
             {
