@@ -19,6 +19,9 @@ namespace OverlappedAnalyzers.Flow
         /// <summary>Another overlapped of the receiver's type, never started here, is finished (the seed's typo).</summary>
         WrongFinish,
 
+        /// <summary>The receiver's OVERLAPPED (a pointer derived from it) is handed to a native call.</summary>
+        HandToNative,
+
         /// <summary>A call to a [DoesNotReturn] method: the path exits here.</summary>
         DoesNotReturn,
     }

@@ -212,10 +212,16 @@ namespace OverlappedAnalyzers.Flow
                 // OVERLAPPED to someone else: typically posted to the port, which will complete it.
                 if (IsPointerLike(argument.Value.Type))
                 {
+                    var native = IsNativeCall(method);
                     foreach (var candidate in Receivers)
                     {
                         if (key.Length > candidate.Key.Length && key.StartsWith(candidate.Key))
                         {
+                            if (native && candidate.Kind is PairKind.StartOperationConvention or PairKind.Configured)
+                            {
+                                effects.Add(new Effect(EffectKind.HandToNative, candidate.Index, argument.Parent ?? argument));
+                            }
+
                             effects.Add(new Effect(EffectKind.HandOff, candidate.Index, argument));
                         }
                     }
@@ -249,6 +255,17 @@ namespace OverlappedAnalyzers.Flow
                 effects.Add(new Effect(EffectKind.HandOff, stored.Index, assignment));
             }
         }
+
+        /// <summary>
+        /// Calls that reach the kernel: P/Invoke (extern), delegates to native entry points (AcceptEx, ConnectEx),
+        /// function pointers, and native-API abstractions declared as interfaces. A source helper with a body is not one.
+        /// </summary>
+        private static bool IsNativeCall(IMethodSymbol method) =>
+            method.IsExtern
+            || method.MethodKind == MethodKind.DelegateInvoke
+            || method.MethodKind == MethodKind.FunctionPointerSignature
+            || method.ContainingType?.TypeKind == TypeKind.Interface
+            || method.GetDllImportData() != null;
 
         private static bool IsInSource(IMethodSymbol method) => !method.OriginalDefinition.DeclaringSyntaxReferences.IsEmpty;
 

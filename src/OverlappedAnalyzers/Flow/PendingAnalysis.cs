@@ -23,7 +23,7 @@ namespace OverlappedAnalyzers.Flow
         private readonly ReceiverFact[]?[] entryStates;
         private readonly SortedSet<int> worklist = new SortedSet<int>();
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyFinishes = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
-        private readonly Dictionary<(bool, SyntaxNode, int), PendingFinding> findings = new Dictionary<(bool, SyntaxNode, int), PendingFinding>();
+        private readonly Dictionary<(FindingKind, SyntaxNode, int), PendingFinding> findings = new Dictionary<(FindingKind, SyntaxNode, int), PendingFinding>();
         private bool reporting;
 
         private PendingAnalysis(ControlFlowGraph graph, GraphEffects effects)
@@ -39,7 +39,7 @@ namespace OverlappedAnalyzers.Flow
             analysis.Run(cancellationToken);
             return analysis.findings.Values
                 .OrderBy(f => f.Node.SpanStart)
-                .ThenBy(f => f.WrongOverlapped)
+                .ThenBy(f => f.Kind)
                 .ThenBy(f => f.Receiver.Index)
                 .ToImmutableArray();
         }
@@ -104,12 +104,19 @@ namespace OverlappedAnalyzers.Flow
                 }
 
                 var fact = state[effect.Receiver];
+                if (effect.Kind == EffectKind.Start && fact.Has(PendingState.HandedToNative) && reporting)
+                {
+                    var nativeCalls = fact.NativeCalls.OrderBy(c => c.Syntax.SpanStart).ToImmutableArray();
+                    Add(new PendingFinding(FindingKind.StartedAfterIoCall, effect.Operation.Syntax, effects.Receivers[effect.Receiver], ExitKind.EndOfBranch, nativeCalls, null));
+                }
+
                 state[effect.Receiver] = effect.Kind switch
                 {
                     EffectKind.Start => fact.Start(effect.Operation),
                     EffectKind.Finish or EffectKind.Forget => fact.Finish(),
                     EffectKind.HandOff => fact.FinishFailed(),
                     EffectKind.WrongFinish => fact.FinishWrongOverlapped(effect.Operation),
+                    EffectKind.HandToNative => fact.HandToNative(effect.Operation),
                     _ => fact,
                 };
             }
@@ -304,7 +311,7 @@ namespace OverlappedAnalyzers.Flow
                 {
                     if (syntax != null)
                     {
-                        Add(new PendingFinding(false, syntax, receiver, kind, starts, null));
+                        Add(new PendingFinding(FindingKind.NotCompleted, syntax, receiver, kind, starts, null));
                     }
                     else
                     {
@@ -313,7 +320,7 @@ namespace OverlappedAnalyzers.Flow
                             var fallOff = ExitLocator.FallOffSyntax(origin);
                             if (fallOff != null)
                             {
-                                Add(new PendingFinding(false, fallOff, receiver, kind, starts, null));
+                                Add(new PendingFinding(FindingKind.NotCompleted, fallOff, receiver, kind, starts, null));
                             }
                         }
                     }
@@ -323,7 +330,7 @@ namespace OverlappedAnalyzers.Flow
                 {
                     foreach (var wrongFinish in fact.WrongFinishes)
                     {
-                        Add(new PendingFinding(true, wrongFinish.Syntax, receiver, kind, starts, wrongFinish));
+                        Add(new PendingFinding(FindingKind.WrongOverlapped, wrongFinish.Syntax, receiver, kind, starts, wrongFinish));
                     }
                 }
             }
@@ -331,7 +338,7 @@ namespace OverlappedAnalyzers.Flow
 
         private void Add(PendingFinding finding)
         {
-            var key = (finding.WrongOverlapped, finding.Node, finding.Receiver.Index);
+            var key = (finding.Kind, finding.Node, finding.Receiver.Index);
             if (!findings.ContainsKey(key))
             {
                 findings.Add(key, finding);

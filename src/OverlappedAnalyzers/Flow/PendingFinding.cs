@@ -3,12 +3,24 @@ using Microsoft.CodeAnalysis;
 
 namespace OverlappedAnalyzers.Flow
 {
-    /// <summary>A path on which a started receiver leaves unfinished after a synchronous failure.</summary>
+    internal enum FindingKind
+    {
+        /// <summary>OVL001: leaves after a synchronous failure without finishing.</summary>
+        NotCompleted,
+
+        /// <summary>OVL002: finished another overlapped of the same type instead.</summary>
+        WrongOverlapped,
+
+        /// <summary>OVL006: started after a native call already had its OVERLAPPED.</summary>
+        StartedAfterIoCall,
+    }
+
+    /// <summary>A path on which a started receiver leaks: a finding of one of the sync-failure rules.</summary>
     internal sealed class PendingFinding
     {
-        public PendingFinding(bool wrongOverlapped, SyntaxNode node, TrackedReceiver receiver, ExitKind exitKind, ImmutableArray<IOperation> starts, IOperation? wrongFinish)
+        public PendingFinding(FindingKind kind, SyntaxNode node, TrackedReceiver receiver, ExitKind exitKind, ImmutableArray<IOperation> starts, IOperation? wrongFinish)
         {
-            WrongOverlapped = wrongOverlapped;
+            Kind = kind;
             Node = node;
             Receiver = receiver;
             ExitKind = exitKind;
@@ -16,17 +28,16 @@ namespace OverlappedAnalyzers.Flow
             WrongFinish = wrongFinish;
         }
 
-        /// <summary>True for OVL002 (another overlapped was finished instead), false for OVL001.</summary>
-        public bool WrongOverlapped { get; }
+        public FindingKind Kind { get; }
 
-        /// <summary>Where RULES.md reports: the exit (OVL001) or the wrong finish call (OVL002).</summary>
+        /// <summary>Where RULES.md reports: the exit (OVL001), the wrong finish call (OVL002), the late start (OVL006).</summary>
         public SyntaxNode Node { get; }
 
         public TrackedReceiver Receiver { get; }
 
         public ExitKind ExitKind { get; }
 
-        /// <summary>The start calls that reach the exit, in source order.</summary>
+        /// <summary>The start calls that reach the exit (for OVL006: the native calls before the start), in source order.</summary>
         public ImmutableArray<IOperation> Starts { get; }
 
         public IOperation? WrongFinish { get; }

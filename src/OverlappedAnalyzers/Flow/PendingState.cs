@@ -25,6 +25,9 @@ namespace OverlappedAnalyzers.Flow
         /// <summary>Finished, or no longer ours (handed on, overwritten).</summary>
         Finished = 16,
 
+        /// <summary>Not started, yet its OVERLAPPED was handed to a native call: a start now comes too late (OVL006).</summary>
+        HandedToNative = 32,
+
         Started = Pending | Failed | WrongFinished,
     }
 }

@@ -15,11 +15,17 @@ namespace OverlappedAnalyzers.Flow
             PendingState.NotStarted, ImmutableHashSet<IOperation>.Empty, ImmutableHashSet<ControlFlowBranch>.Empty, ImmutableHashSet<IOperation>.Empty);
 
         private ReceiverFact(PendingState state, ImmutableHashSet<IOperation> starts, ImmutableHashSet<ControlFlowBranch> failures, ImmutableHashSet<IOperation> wrongFinishes)
+            : this(state, starts, failures, wrongFinishes, ImmutableHashSet<IOperation>.Empty)
+        {
+        }
+
+        private ReceiverFact(PendingState state, ImmutableHashSet<IOperation> starts, ImmutableHashSet<ControlFlowBranch> failures, ImmutableHashSet<IOperation> wrongFinishes, ImmutableHashSet<IOperation> nativeCalls)
         {
             State = state;
             Starts = starts;
             Failures = failures;
             WrongFinishes = wrongFinishes;
+            NativeCalls = nativeCalls;
         }
 
         public PendingState State { get; }
@@ -33,7 +39,16 @@ namespace OverlappedAnalyzers.Flow
         /// <summary>Finish calls on another overlapped that a failure path made instead of finishing this one.</summary>
         public ImmutableHashSet<IOperation> WrongFinishes { get; }
 
+        /// <summary>Native calls that received the OVERLAPPED before any start on a path reaching here.</summary>
+        public ImmutableHashSet<IOperation> NativeCalls { get; }
+
         public bool Has(PendingState state) => (State & state) != 0;
+
+        /// <summary>The OVERLAPPED goes to a native call; only a path on which it is not started makes a later start late.</summary>
+        public ReceiverFact HandToNative(IOperation call) =>
+            !Has(PendingState.NotStarted | PendingState.Finished)
+                ? this
+                : new ReceiverFact(State | PendingState.HandedToNative, Starts, Failures, WrongFinishes, NativeCalls.Add(call));
 
         public ReceiverFact Start(IOperation call) =>
             new ReceiverFact(PendingState.Pending, ImmutableHashSet.Create(call), ImmutableHashSet<ControlFlowBranch>.Empty, ImmutableHashSet<IOperation>.Empty);
@@ -79,7 +94,7 @@ namespace OverlappedAnalyzers.Flow
                 return this;
             }
 
-            var joined = new ReceiverFact(State | other.State, Starts.Union(other.Starts), Failures.Union(other.Failures), WrongFinishes.Union(other.WrongFinishes));
+            var joined = new ReceiverFact(State | other.State, Starts.Union(other.Starts), Failures.Union(other.Failures), WrongFinishes.Union(other.WrongFinishes), NativeCalls.Union(other.NativeCalls));
             return joined.Equals(this) ? this : joined;
         }
 
@@ -89,6 +104,8 @@ namespace OverlappedAnalyzers.Flow
             && other.Starts.Count == Starts.Count
             && other.Failures.Count == Failures.Count
             && other.WrongFinishes.Count == WrongFinishes.Count
+            && other.NativeCalls.Count == NativeCalls.Count
+            && other.NativeCalls.SetEquals(NativeCalls)
             && other.Starts.SetEquals(Starts)
             && other.Failures.SetEquals(Failures)
             && other.WrongFinishes.SetEquals(WrongFinishes);

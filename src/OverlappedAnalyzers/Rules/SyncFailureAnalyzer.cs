@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using OverlappedAnalyzers.Flow;
@@ -11,7 +12,8 @@ namespace OverlappedAnalyzers.Rules
 {
     /// <summary>
     /// OVL001 and OVL002: an overlapped operation started, then a synchronous failure (error != 997), then an
-    /// exit without finishing what was started — or after finishing a different overlapped.
+    /// exit without finishing what was started — or after finishing a different overlapped. OVL006: the start
+    /// itself comes after a native call already had the OVERLAPPED. One path analysis answers all three.
     /// Registers per code block (live IDE analysis), gated by text before any binding.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -32,7 +34,7 @@ namespace OverlappedAnalyzers.Rules
         /// <summary>Diagnostic property: the receiver that was started (the OVL002 fix finishes it instead).</summary>
         public const string StartedReceiverProperty = "StartedReceiver";
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OVL001, Descriptors.OVL002);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OVL001, Descriptors.OVL002, Descriptors.OVL006);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -69,7 +71,12 @@ namespace OverlappedAnalyzers.Rules
 
                 foreach (var finding in PendingAnalysis.Analyze(graph, effects, context.CancellationToken))
                 {
-                    context.ReportDiagnostic(finding.WrongOverlapped ? WrongOverlapped(finding, effects) : NotCompleted(finding));
+                    context.ReportDiagnostic(finding.Kind switch
+                    {
+                        FindingKind.WrongOverlapped => WrongOverlapped(finding, effects),
+                        FindingKind.StartedAfterIoCall => StartedAfterIoCall(finding),
+                        _ => NotCompleted(finding),
+                    });
                 }
             }
         }
@@ -112,6 +119,22 @@ namespace OverlappedAnalyzers.Rules
                 properties,
                 wrongName,
                 receiver.Key.DisplayName);
+        }
+
+        /// <summary>OVL006 at the late start; the additional location is the native call that already had the OVERLAPPED.</summary>
+        private static Diagnostic StartedAfterIoCall(PendingFinding finding)
+        {
+            var nativeCall = finding.Starts.FirstOrDefault();
+            var callName = nativeCall?.Syntax is InvocationExpressionSyntax call
+                ? (call.Expression is MemberAccessExpressionSyntax access ? access.Name.Identifier.ValueText : call.Expression.ToString())
+                : "the native call";
+            return Diagnostic.Create(
+                Descriptors.OVL006,
+                finding.Node.GetLocation(),
+                StartLocations(finding),
+                ImmutableDictionary<string, string?>.Empty.Add(FixTitleProperty, "Start '" + finding.Receiver.Key.DisplayName + "' before calling '" + callName + "'"),
+                finding.Receiver.Key.DisplayName,
+                callName);
         }
 
         private static IEnumerable<Location> StartLocations(PendingFinding finding) =>
