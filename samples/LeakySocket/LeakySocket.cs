@@ -174,6 +174,27 @@ namespace LeakySocket
             }
         }
 
+        /// <summary>
+        /// The "fix" a fork of AsyncIO shipped: StartOperation moved after the native call. Not used by the
+        /// storm (the simulated kernel completes nothing before the call returns), but it races on real ports.
+        /// </summary>
+        public void ReceiveWithLateStart(byte[] buffer, int offset, int count)
+        {
+            m_receivePinnedBuffer ??= new PinnedBuffer(buffer);
+            m_inOverlapped.SetWsaBuffer(m_receivePinnedBuffer.Address + offset, count);
+
+            SocketFlags flags = SocketFlags.None;
+            SocketError socketError = m_native.Receive(m_handle, m_inOverlapped.WsaBuffer, 1, out _, ref flags, m_inOverlapped.Address);
+
+            // BUG (OVL006): a port thread may already have dequeued the completion; this marks it pending forever.
+            m_inOverlapped.StartOperation(OperationKind.Receive);
+            if (socketError != SocketError.Success && m_native.GetLastError() != SocketError.IOPending)
+            {
+                m_inOverlapped.Complete();
+                throw new SocketException((int)socketError);
+            }
+        }
+
         public void Dispose()
         {
             if (m_disposed)
