@@ -113,7 +113,7 @@ namespace OverlappedAnalyzers.CodeFixes
             {
                 // Dispose() => Dispose(true);  becomes a block that runs the expression, then the new statements.
                 var expression = SyntaxFactory.ExpressionStatement(method.ExpressionBody!.Expression.WithoutTrivia());
-                var body = SyntaxFactory.Block(new StatementSyntax[] { expression }.Concat(statements))
+                var body = SyntaxFactory.Block(new StatementSyntax[] { expression }.Concat(OnOwnLines(statements)))
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 return method
                     .WithExpressionBody(null)
@@ -132,7 +132,7 @@ namespace OverlappedAnalyzers.CodeFixes
                 target,
                 target.Statement is BlockSyntax block
                     ? target.WithStatement(Append(block, statements))
-                    : target.WithStatement(SyntaxFactory.Block(new[] { target.Statement.WithoutTrivia() }.Concat(statements)).WithAdditionalAnnotations(Formatter.Annotation)));
+                    : target.WithStatement(SyntaxFactory.Block(new[] { target.Statement.WithoutTrivia() }.Concat(OnOwnLines(statements))).WithAdditionalAnnotations(Formatter.Annotation)));
         }
 
         /// <summary>
@@ -169,7 +169,14 @@ namespace OverlappedAnalyzers.CodeFixes
                 insertAt--;
             }
 
-            return block.WithStatements(existing.InsertRange(insertAt, statements));
+            // A one-line block ({ a(); }) stays on one line; otherwise each new statement gets its own line.
+            var text = block.SyntaxTree.GetText();
+            var singleLine = text.Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart).LineNumber == text.Lines.GetLineFromPosition(block.CloseBraceToken.SpanStart).LineNumber;
+            var added = singleLine ? statements.Select(s => s.WithLeadingTrivia(SyntaxFactory.Space)) : OnOwnLines(statements);
+            return block.WithStatements(existing.InsertRange(insertAt, added));
         }
+
+        private static IEnumerable<StatementSyntax> OnOwnLines(IEnumerable<StatementSyntax> statements) =>
+            statements.Select(s => s.WithLeadingTrivia(SyntaxFactory.ElasticMarker).WithTrailingTrivia(SyntaxFactory.ElasticMarker));
     }
 }
