@@ -222,6 +222,10 @@ namespace OverlappedAnalyzers.Flow
                             {
                                 AddMembers(earlier.Condition, type, members);
                             }
+                            else if (statement is ISwitchOperation earlierSwitch && Returns(earlierSwitch))
+                            {
+                                AddMembers(earlierSwitch.Value, type, members);
+                            }
                         }
 
                         break;

@@ -118,6 +118,28 @@ sealed class IoRequest : IDisposable
 }");
 
         [Fact]
+        public Task StateSwitchReturnsWhenPending_Reports() => Ovl004Verify.DiagnosticsAsync(Usings + @"
+sealed class IoRequest : IDisposable
+{
+    private enum State { Idle, Pending }
+    private State m_state;
+    private IntPtr m_address = Marshal.AllocHGlobal(40);
+    public void StartOperation() { m_state = State.Pending; }
+    public void Complete() { m_state = State.Idle; }
+
+    public void {|OVL004:Dispose|}()
+    {
+        switch (m_state)
+        {
+            case State.Pending:
+                return;
+        }
+
+        Marshal.FreeHGlobal(m_address);
+    }
+}");
+
+        [Fact]
         public Task ElseBranchFrees_Reports() => Ovl004Verify.DiagnosticsAsync(Usings + @"
 sealed class Overlapped : IDisposable
 {
