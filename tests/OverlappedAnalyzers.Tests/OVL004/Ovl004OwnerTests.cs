@@ -101,6 +101,25 @@ sealed class {|OVL004:Socket|} : Channel
 }" + Lib);
 
         [Fact]
+        public Task PreAllocatedOverlappedNeverDisposed_Reports() => Ovl004Verify.DiagnosticsAsync(@"
+using System;
+using System.Threading;
+
+sealed class FileReader : IDisposable
+{
+    private readonly ThreadPoolBoundHandle m_handle;
+    private readonly PreAllocatedOverlapped m_overlapped;
+
+    public FileReader(ThreadPoolBoundHandle handle, IOCompletionCallback callback)
+    {
+        m_handle = handle;
+        m_overlapped = new PreAllocatedOverlapped(callback, null, null);
+    }
+
+    public void {|OVL004:Dispose|}() { m_handle.Dispose(); }
+}");
+
+        [Fact]
         public Task PartialOwner_FieldsInOneFileDisposeInOther_Reports() => Ovl004Verify.DiagnosticsAsync(
             @"
 using Io;
