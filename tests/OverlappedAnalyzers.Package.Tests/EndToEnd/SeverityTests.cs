@@ -5,17 +5,17 @@ using Xunit;
 
 namespace OverlappedAnalyzers.Package.Tests.EndToEnd
 {
-    /// <summary>.editorconfig severities as a user sets them: error fails the build.</summary>
+    /// <summary>.editorconfig severities as a user sets them: the strict preset from samples/ci fails the build.</summary>
     public sealed class SeverityTests
     {
         [RequiresFact("OVL001")]
-        public void Editorconfig_severity_error_fails_the_build()
+        public void Strict_preset_editorconfig_makes_OVL001_an_error_that_fails_the_build()
         {
             var project = TempProject.Create("SeverityError", new Dictionary<string, string>
             {
                 ["SocketOverlapped.cs"] = Sources.SocketOverlapped,
                 ["OverlappedSocket.cs"] = Sources.Receiver("OverlappedSocket"),
-                [".editorconfig"] = "[*.cs]\ndotnet_diagnostic.OVL001.severity = error\n",
+                [".editorconfig"] = RepositoryFiles.Read("samples/ci/overlapped-strict.editorconfig"),
             });
 
             var build = project.Build();
