@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace OverlappedAnalyzers.Flow
+{
+    /// <summary>
+    /// The values that control-flow lowering moved into flow captures (switch values, conditional
+    /// operands, ...). Rules resolve a capture reference to its value before asking what it is.
+    /// </summary>
+    internal sealed class CaptureMap
+    {
+        private readonly Dictionary<CaptureId, IFlowCaptureOperation?> captures = new Dictionary<CaptureId, IFlowCaptureOperation?>();
+
+        public CaptureMap(ControlFlowGraph graph)
+        {
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    if (operation is IFlowCaptureOperation capture)
+                    {
+                        // A capture id written on two branches (c ? a : b) has no single value: remember that.
+                        captures[capture.Id] = captures.ContainsKey(capture.Id) ? null : capture;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Looks through flow-capture references (and chains of them) to the captured value, if it is unique.</summary>
+        public Microsoft.CodeAnalysis.IOperation? Resolve(Microsoft.CodeAnalysis.IOperation? operation)
+        {
+            for (var depth = 0; depth < 16 && operation is IFlowCaptureReferenceOperation reference; depth++)
+            {
+                if (!captures.TryGetValue(reference.Id, out var capture) || capture is null)
+                {
+                    return null;
+                }
+
+                operation = capture.Value;
+            }
+
+            return operation;
+        }
+    }
+}

@@ -1,0 +1,406 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace OverlappedAnalyzers.Flow
+{
+    /// <summary>
+    /// Forward dataflow over a ControlFlowGraph: which started receivers are pending, failed (a synchronous
+    /// failure was established after the start) or finished at each block, joined by union and iterated to a
+    /// fixed point. Exits reached with a failed receiver are OVL001/OVL002 findings.
+    /// Exceptional flow is modelled explicitly: an explicit throw inside a try reaches its catch handlers,
+    /// and finally regions finish what they finish on every exit that leaves their try.
+    /// </summary>
+    internal sealed class PendingAnalysis
+    {
+        private readonly ControlFlowGraph graph;
+        private readonly GraphEffects effects;
+        private readonly ReceiverFact[]?[] entryStates;
+        private readonly SortedSet<int> worklist = new SortedSet<int>();
+        private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyFinishes = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
+        private readonly Dictionary<(bool, SyntaxNode, int), PendingFinding> findings = new Dictionary<(bool, SyntaxNode, int), PendingFinding>();
+        private bool reporting;
+
+        private PendingAnalysis(ControlFlowGraph graph, GraphEffects effects)
+        {
+            this.graph = graph;
+            this.effects = effects;
+            entryStates = new ReceiverFact[]?[graph.Blocks.Length];
+        }
+
+        public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken)
+        {
+            var analysis = new PendingAnalysis(graph, effects);
+            analysis.Run(cancellationToken);
+            return analysis.findings.Values
+                .OrderBy(f => f.Node.SpanStart)
+                .ThenBy(f => f.WrongOverlapped)
+                .ThenBy(f => f.Receiver.Index)
+                .ToImmutableArray();
+        }
+
+        private void Run(CancellationToken cancellationToken)
+        {
+            var initial = Enumerable.Repeat(ReceiverFact.NotStarted, effects.Receivers.Length).ToArray();
+            JoinInto(0, initial);
+
+            // Handlers and finally blocks have no normal predecessors: start them empty, so starts inside them
+            // are analysed too; exceptional paths join into them as they are found.
+            foreach (var block in graph.Blocks)
+            {
+                var region = block.EnclosingRegion;
+                if (region.FirstBlockOrdinal == block.Ordinal && region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Finally or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    JoinInto(block.Ordinal, initial);
+                }
+            }
+
+            // The lattice is finite (state bits and sets of operations of this graph), so this terminates;
+            // the bound is a guard against a bug turning into a hang in the IDE.
+            var budget = (graph.Blocks.Length + 1) * 64;
+            while (worklist.Count > 0 && budget-- > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var ordinal = worklist.Min;
+                worklist.Remove(ordinal);
+                Process(graph.Blocks[ordinal]);
+            }
+
+            if (worklist.Count > 0)
+            {
+                // Did not converge: say nothing rather than something wrong.
+                return;
+            }
+
+            reporting = true;
+            foreach (var block in graph.Blocks)
+            {
+                Process(block);
+            }
+        }
+
+        private void Process(BasicBlock block)
+        {
+            var entry = entryStates[block.Ordinal];
+            if (entry is null || block.Kind == BasicBlockKind.Exit)
+            {
+                return;
+            }
+
+            var state = (ReceiverFact[])entry.Clone();
+            PropagateToHandlersOnTryEntry(block, state);
+
+            foreach (var effect in effects.PerBlock[block.Ordinal])
+            {
+                if (effect.Kind == EffectKind.DoesNotReturn)
+                {
+                    LeaveByException(block, state, thrownType: null, ExitKind.DoesNotReturnCall, ExitLocator.DoesNotReturnSyntax(effect.Operation));
+                    return;
+                }
+
+                var fact = state[effect.Receiver];
+                state[effect.Receiver] = effect.Kind switch
+                {
+                    EffectKind.Start => fact.Start(effect.Operation),
+                    EffectKind.Finish or EffectKind.Forget => fact.Finish(),
+                    EffectKind.HandOff => fact.FinishFailed(),
+                    EffectKind.WrongFinish => fact.FinishWrongOverlapped(effect.Operation),
+                    _ => fact,
+                };
+            }
+
+            if (block.ConditionalSuccessor != null)
+            {
+                var (whenTrue, whenFalse) = FailureBranches.Evaluate(block.BranchValue, effects.Resolver.Captures);
+                var conditionalIsTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                Follow(block, state, block.ConditionalSuccessor, conditionalIsTrue ? whenTrue : whenFalse);
+                Follow(block, state, block.FallThroughSuccessor, conditionalIsTrue ? whenFalse : whenTrue);
+            }
+            else
+            {
+                Follow(block, state, block.FallThroughSuccessor, ErrorKnowledge.Unknown);
+            }
+        }
+
+        private void Follow(BasicBlock block, ReceiverFact[] state, ControlFlowBranch? branch, ErrorKnowledge knowledge)
+        {
+            if (branch is null)
+            {
+                return;
+            }
+
+            if (knowledge == ErrorKnowledge.NotPending)
+            {
+                state = Map(state, fact => fact.EstablishFailure(branch));
+            }
+
+            switch (branch.Semantics)
+            {
+                case ControlFlowBranchSemantics.Throw:
+                    LeaveByException(block, state, block.BranchValue?.Type, ExitKind.Throw, ExitLocator.ThrowSyntax(block));
+                    return;
+                case ControlFlowBranchSemantics.Rethrow:
+                    LeaveByException(block, state, HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
+                    return;
+                case ControlFlowBranchSemantics.Regular:
+                case ControlFlowBranchSemantics.Return:
+                    break;
+                default:
+                    return;
+            }
+
+            foreach (var finallyRegion in branch.FinallyRegions)
+            {
+                state = ApplyFinally(state, finallyRegion);
+            }
+
+            var destination = branch.Destination;
+            if (destination is null)
+            {
+                return;
+            }
+
+            if (destination.Kind != BasicBlockKind.Exit)
+            {
+                JoinInto(destination.Ordinal, state);
+            }
+            else if (branch.Semantics == ControlFlowBranchSemantics.Return)
+            {
+                ReportExit(state, ExitKind.Return, ExitLocator.ReturnSyntax(block), block.BranchValue);
+            }
+            else
+            {
+                ReportExit(state, ExitKind.EndOfBranch, null, null);
+            }
+        }
+
+        /// <summary>
+        /// An exception leaves the block: the innermost try whose handlers may catch it receives the state;
+        /// finally regions on the way finish what they finish; with no handler, the method exits here.
+        /// </summary>
+        private void LeaveByException(BasicBlock block, ReceiverFact[] state, ITypeSymbol? thrownType, ExitKind kind, SyntaxNode? syntax)
+        {
+            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            {
+                var parent = region.EnclosingRegion;
+                if (region.Kind != ControlFlowRegionKind.Try || parent is null)
+                {
+                    continue;
+                }
+
+                if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+                {
+                    var caught = false;
+                    foreach (var handler in parent.NestedRegions.Skip(1))
+                    {
+                        // When in doubt whether a handler catches it, assume it does: precision first.
+                        if (MayCatch(handler.ExceptionType, thrownType))
+                        {
+                            JoinInto(handler.FirstBlockOrdinal, state);
+                            caught = true;
+                        }
+                    }
+
+                    if (caught)
+                    {
+                        return;
+                    }
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    state = ApplyFinally(state, parent.NestedRegions[1]);
+                }
+            }
+
+            ReportExit(state, kind, syntax, null);
+        }
+
+        /// <summary>Code in a try may throw anywhere: its handlers see the state at try entry, minus any failure.</summary>
+        private void PropagateToHandlersOnTryEntry(BasicBlock block, ReceiverFact[] state)
+        {
+            for (var region = block.EnclosingRegion; region != null && region.FirstBlockOrdinal == block.Ordinal; region = region.EnclosingRegion)
+            {
+                if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
+                {
+                    var forgotten = Map(state, fact => fact.ForgetFailure());
+                    foreach (var handler in tryAndCatch.NestedRegions.Skip(1))
+                    {
+                        JoinInto(handler.FirstBlockOrdinal, forgotten);
+                    }
+                }
+            }
+        }
+
+        private ReceiverFact[] ApplyFinally(ReceiverFact[] state, ControlFlowRegion finallyRegion)
+        {
+            if (!finallyFinishes.TryGetValue(finallyRegion, out var finished))
+            {
+                var indices = new SortedSet<int>();
+                for (var ordinal = finallyRegion.FirstBlockOrdinal; ordinal <= finallyRegion.LastBlockOrdinal; ordinal++)
+                {
+                    foreach (var effect in effects.PerBlock[ordinal])
+                    {
+                        if (effect.Kind is EffectKind.Finish or EffectKind.HandOff)
+                        {
+                            indices.Add(effect.Receiver);
+                        }
+                    }
+                }
+
+                finished = indices.ToImmutableArray();
+                finallyFinishes[finallyRegion] = finished;
+            }
+
+            if (finished.IsEmpty)
+            {
+                return state;
+            }
+
+            var result = (ReceiverFact[])state.Clone();
+            foreach (var index in finished)
+            {
+                result[index] = result[index].Finish();
+            }
+
+            return result;
+        }
+
+        private void ReportExit(ReceiverFact[] state, ExitKind kind, SyntaxNode? syntax, IOperation? returnedValue)
+        {
+            if (!reporting)
+            {
+                return;
+            }
+
+            effects.TryGetTracked(returnedValue, out var returned);
+            foreach (var receiver in effects.Receivers)
+            {
+                var fact = state[receiver.Index];
+                if (receiver == returned)
+                {
+                    // Returned to the caller: finishing it is the caller's job now.
+                    continue;
+                }
+
+                var starts = fact.Starts.OrderBy(s => s.Syntax.SpanStart).ToImmutableArray();
+                if (fact.Has(PendingState.Failed))
+                {
+                    if (syntax != null)
+                    {
+                        Add(new PendingFinding(false, syntax, receiver, kind, starts, null));
+                    }
+                    else
+                    {
+                        foreach (var origin in fact.Failures)
+                        {
+                            var fallOff = ExitLocator.FallOffSyntax(origin);
+                            if (fallOff != null)
+                            {
+                                Add(new PendingFinding(false, fallOff, receiver, kind, starts, null));
+                            }
+                        }
+                    }
+                }
+
+                if (fact.Has(PendingState.WrongFinished))
+                {
+                    foreach (var wrongFinish in fact.WrongFinishes)
+                    {
+                        Add(new PendingFinding(true, wrongFinish.Syntax, receiver, kind, starts, wrongFinish));
+                    }
+                }
+            }
+        }
+
+        private void Add(PendingFinding finding)
+        {
+            var key = (finding.WrongOverlapped, finding.Node, finding.Receiver.Index);
+            if (!findings.ContainsKey(key))
+            {
+                findings.Add(key, finding);
+            }
+        }
+
+        private void JoinInto(int ordinal, ReceiverFact[] state)
+        {
+            if (reporting)
+            {
+                return;
+            }
+
+            var existing = entryStates[ordinal];
+            if (existing is null)
+            {
+                entryStates[ordinal] = (ReceiverFact[])state.Clone();
+                worklist.Add(ordinal);
+                return;
+            }
+
+            var changed = false;
+            for (var i = 0; i < existing.Length; i++)
+            {
+                var joined = existing[i].Join(state[i]);
+                if (!ReferenceEquals(joined, existing[i]))
+                {
+                    existing[i] = joined;
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                worklist.Add(ordinal);
+            }
+        }
+
+        private static ReceiverFact[] Map(ReceiverFact[] state, System.Func<ReceiverFact, ReceiverFact> map)
+        {
+            var result = new ReceiverFact[state.Length];
+            for (var i = 0; i < state.Length; i++)
+            {
+                result[i] = map(state[i]);
+            }
+
+            return result;
+        }
+
+        private static ITypeSymbol? HandlerExceptionType(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            {
+                if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    return region.ExceptionType;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool MayCatch(ITypeSymbol? catchType, ITypeSymbol? thrownType)
+        {
+            if (catchType is null || catchType.SpecialType == SpecialType.System_Object || thrownType is null || thrownType.TypeKind == TypeKind.Error)
+            {
+                return true;
+            }
+
+            return DerivesFrom(thrownType, catchType) || DerivesFrom(catchType, thrownType);
+        }
+
+        private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Model;
+
+namespace OverlappedAnalyzers.Rules
+{
+    /// <summary>
+    /// OVL001 and OVL002: an overlapped operation started, then a synchronous failure (error != 997), then an
+    /// exit without finishing what was started — or after finishing a different overlapped.
+    /// Registers per code block (live IDE analysis), gated by text before any binding.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class SyncFailureAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: the statement that finishes the receiver (the OVL001 fix inserts it).</summary>
+        public const string FinishStatementProperty = "FinishStatement";
+
+        /// <summary>Diagnostic property: how the path exits (<see cref="ExitKind"/>).</summary>
+        public const string ExitKindProperty = "ExitKind";
+
+        /// <summary>Diagnostic property, present when the overlapped type has no Complete() to call yet.</summary>
+        public const string AddCompleteProperty = "AddComplete";
+
+        /// <summary>Diagnostic property: the receiver that was started (the OVL002 fix finishes it instead).</summary>
+        public const string StartedReceiverProperty = "StartedReceiver";
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OVL001, Descriptors.OVL002);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                var facts = CompilationFacts.TryCreate(start.Compilation, start.Options);
+                if (facts is null)
+                {
+                    return;
+                }
+
+                start.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, facts));
+            });
+        }
+
+        private static void AnalyzeCodeBlock(CodeBlockAnalysisContext context, CompilationFacts facts)
+        {
+            var tree = context.CodeBlock.SyntaxTree;
+            var pairs = facts.PairsFor(context.Options, tree);
+            if (!TextGate.ContainsAnyIdentifier(tree.GetText(context.CancellationToken), context.CodeBlock.Span, pairs.StartNames))
+            {
+                return;
+            }
+
+            foreach (var graph in GraphSource.ForCodeBlock(context.SemanticModel, context.CodeBlock, context.CancellationToken))
+            {
+                var effects = GraphEffects.Create(graph, pairs, facts.Symbols, facts.Summaries, context.CancellationToken);
+                if (effects is null)
+                {
+                    continue;
+                }
+
+                foreach (var finding in PendingAnalysis.Analyze(graph, effects, context.CancellationToken))
+                {
+                    context.ReportDiagnostic(finding.WrongOverlapped ? WrongOverlapped(finding, effects) : NotCompleted(finding));
+                }
+            }
+        }
+
+        private static Diagnostic NotCompleted(PendingFinding finding)
+        {
+            var receiver = finding.Receiver;
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[FinishStatementProperty] = FinishText.FinishStatement(receiver);
+            properties[ExitKindProperty] = finding.ExitKind.ToString();
+            if (receiver.Kind == PairKind.StartOperationConvention && !OperationPairs.HasCompleteMethod(receiver.Type))
+            {
+                properties[AddCompleteProperty] = "true";
+            }
+
+            return Diagnostic.Create(
+                Descriptors.OVL001,
+                finding.Node.GetLocation(),
+                StartLocations(finding),
+                properties.ToImmutable(),
+                receiver.Key.DisplayName,
+                FinishText.ExitWord(finding.ExitKind),
+                FinishText.FinishDescription(receiver));
+        }
+
+        private static Diagnostic WrongOverlapped(PendingFinding finding, GraphEffects effects)
+        {
+            var receiver = finding.Receiver;
+            var wrongFinish = (IInvocationOperation)finding.WrongFinish!;
+            var wrongOperand = receiver.Kind is PairKind.StartOperationConvention or PairKind.Configured ? wrongFinish.Instance : wrongFinish.Arguments.FirstOrDefault()?.Value;
+            var wrongName = effects.Resolver.Resolve(wrongOperand)?.DisplayName ?? wrongOperand?.Syntax.ToString() ?? "?";
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(StartedReceiverProperty, FinishText.ReceiverSyntax(receiver.FirstSite));
+            return Diagnostic.Create(
+                Descriptors.OVL002,
+                finding.Node.GetLocation(),
+                StartLocations(finding),
+                properties,
+                wrongName,
+                receiver.Key.DisplayName);
+        }
+
+        private static IEnumerable<Location> StartLocations(PendingFinding finding) =>
+            finding.Starts.IsEmpty ? Enumerable.Empty<Location>() : new[] { finding.Starts[0].Syntax.GetLocation() };
+    }
+}
