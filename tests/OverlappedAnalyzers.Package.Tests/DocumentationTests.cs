@@ -133,7 +133,7 @@ namespace OverlappedAnalyzers.Package.Tests
         {
             var page = RepositoryFiles.Read("docs/configuration.md");
 
-            Assert.Contains("overlapped_analyzers.operation_pairs = MyCompany.Io.IoRequest.Begin:End; RingSlot.Submit:Retire", page, StringComparison.Ordinal);
+            Assert.Contains("overlapped_analyzers.operation_pairs = MyCompany.Io.IoRequest.Begin:End, RingSlot.Submit:Retire", page, StringComparison.Ordinal);
             Assert.Contains("-warnaserror", page, StringComparison.Ordinal);
             Assert.Contains("-p:ErrorLog=", page, StringComparison.Ordinal);
             Assert.Contains("%2Cversion=2.1", page, StringComparison.Ordinal);

@@ -10,6 +10,8 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
     /// overlapped_analyzers.operation_pairs declares start/finish pairs no built-in convention knows.
     /// Configured/ has the key (one fully qualified, one simple type name); Unconfigured/ has the same code
     /// without it, and must stay silent: the pairs come from the configuration, not from a guess.
+    /// The entries are separated by ',' as docs/configuration.md advises: the compiler's editorconfig reader
+    /// cuts a value at ';' (an inline comment to it), so "A; B" reaches the analyzer as "A".
     /// </summary>
     public sealed class ConfiguredPairsTests : IClassFixture<ConfiguredPairsTests.PairsProject>
     {
@@ -56,7 +58,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
                 ["SocketOverlapped.cs"] = Sources.SocketOverlapped,
                 ["CustomOperations.cs"] = Sources.CustomOperations,
                 ["Configured/ConfiguredUser.cs"] = Sources.CustomOperationUser("ConfiguredUser"),
-                ["Configured/.editorconfig"] = "[*.cs]\noverlapped_analyzers.operation_pairs = MyCompany.Io.IoRequest.Begin:End; RingSlot.Submit:Retire\n",
+                ["Configured/.editorconfig"] = "[*.cs]\noverlapped_analyzers.operation_pairs = MyCompany.Io.IoRequest.Begin:End, RingSlot.Submit:Retire\n",
                 ["Unconfigured/UnconfiguredUser.cs"] = Sources.CustomOperationUser("UnconfiguredUser"),
             }));
 
