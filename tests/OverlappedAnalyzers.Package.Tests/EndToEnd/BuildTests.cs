@@ -77,7 +77,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
         }
 
         /// <summary>The project, and one build of it that prints the warnings and writes the SARIF log.</summary>
-        public sealed class LeakyProject
+        public sealed class LeakyProject : IDisposable
         {
             private readonly Lazy<TempProject> _project;
             private readonly Lazy<CommandResult> _build;
@@ -98,6 +98,14 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             internal TempProject Project => _project.Value;
 
             internal CommandResult Build => _build.Value;
+
+            public void Dispose()
+            {
+                if (_project.IsValueCreated)
+                {
+                    _project.Value.Delete();
+                }
+            }
 
             internal string SarifPath => Path.Combine(Project.Directory, "out.sarif");
 

@@ -51,7 +51,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Contains(receiver, diagnostic.Message, StringComparison.Ordinal);
         }
 
-        public sealed class PairsProject
+        public sealed class PairsProject : IDisposable
         {
             private readonly Lazy<TempProject> _project = new Lazy<TempProject>(() => TempProject.Create("ConfiguredPairs", new Dictionary<string, string>
             {
@@ -72,6 +72,14 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             internal TempProject Project => _project.Value;
 
             internal CommandResult Build => _build.Value;
+
+            public void Dispose()
+            {
+                if (_project.IsValueCreated)
+                {
+                    _project.Value.Delete();
+                }
+            }
         }
     }
 }

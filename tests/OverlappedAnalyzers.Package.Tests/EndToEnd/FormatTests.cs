@@ -54,7 +54,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Empty(after.Diagnostics);
         }
 
-        public sealed class FormattedProject
+        public sealed class FormattedProject : IDisposable
         {
             private readonly Lazy<TempProject> _project = new Lazy<TempProject>(() => TempProject.Create("Format", new Dictionary<string, string>
             {
@@ -91,6 +91,14 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             internal CommandResult Format => _format.Value;
 
             internal CommandResult After => _after.Value;
+
+            public void Dispose()
+            {
+                if (_project.IsValueCreated)
+                {
+                    _project.Value.Delete();
+                }
+            }
         }
     }
 }

@@ -18,13 +18,20 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
                 [".editorconfig"] = RepositoryFiles.Read("samples/ci/overlapped-strict.editorconfig"),
             });
 
-            var build = project.Build();
+            try
+            {
+                var build = project.Build();
 
-            Assert.True(build.ExitCode != 0, build.ToString());
-            var diagnostic = Assert.Single(build.WithId("OVL001"));
-            Assert.Equal("error", diagnostic.Severity);
-            Assert.Equal(project.LineOf("OverlappedSocket.cs", Sources.ThrowMarker), diagnostic.Line);
-            Assert.DoesNotContain(build.Diagnostics, d => d.Id == "OVL001" && d.Severity == "warning");
+                Assert.True(build.ExitCode != 0, build.ToString());
+                var diagnostic = Assert.Single(build.WithId("OVL001"));
+                Assert.Equal("error", diagnostic.Severity);
+                Assert.Equal(project.LineOf("OverlappedSocket.cs", Sources.ThrowMarker), diagnostic.Line);
+                Assert.DoesNotContain(build.Diagnostics, d => d.Id == "OVL001" && d.Severity == "warning");
+            }
+            finally
+            {
+                project.Delete();
+            }
         }
     }
 }

@@ -88,6 +88,9 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
 
         public CommandResult Run(params string[] arguments) => DotNet.Run(Directory, arguments);
 
+        /// <summary>Removes the project and its bin/obj (kept when OVERLAPPED_ANALYZERS_KEEP_TEMP=1).</summary>
+        public void Delete() => PackedPackage.TryDelete(Directory);
+
         private static string CreateWorkspace()
         {
             var workspace = Path.Combine(PackedPackage.TempRoot, "e2e");

@@ -30,15 +30,43 @@ namespace OverlappedAnalyzers.Package.Tests.Infrastructure
         /// <summary>Full path of the .nupkg; packs on first use.</summary>
         public static string NupkgPath => LazyNupkg.Value;
 
-        private static string CreateTempRoot()
+        public static bool KeepTemp => Environment.GetEnvironmentVariable("OVERLAPPED_ANALYZERS_KEEP_TEMP") == "1";
+
+        public static void TryDelete(string directory)
         {
-            var root = Path.Combine(Path.GetTempPath(), "OverlappedAnalyzers.PackageTests", Guid.NewGuid().ToString("N").Substring(0, 12));
-            Directory.CreateDirectory(root);
-            if (Environment.GetEnvironmentVariable("OVERLAPPED_ANALYZERS_KEEP_TEMP") != "1")
+            if (KeepTemp)
             {
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+                return;
             }
 
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        private static string CreateTempRoot()
+        {
+            var parent = Path.Combine(Path.GetTempPath(), "OverlappedAnalyzers.PackageTests");
+
+            // The test host may be stopped before ProcessExit finishes deleting; sweep what old runs left behind.
+            if (Directory.Exists(parent))
+            {
+                foreach (var stale in new DirectoryInfo(parent).GetDirectories().Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-6)))
+                {
+                    TryDelete(stale.FullName);
+                }
+            }
+
+            var root = Path.Combine(parent, Guid.NewGuid().ToString("N").Substring(0, 12));
+            Directory.CreateDirectory(root);
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
             return root;
         }
 
@@ -80,18 +108,5 @@ namespace OverlappedAnalyzers.Package.Tests.Infrastructure
             return target;
         }
 
-        private static void TryDelete(string directory)
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
     }
 }
