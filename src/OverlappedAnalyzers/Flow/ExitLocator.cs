@@ -124,9 +124,13 @@ namespace OverlappedAnalyzers.Flow
 
         private static SyntaxNode? BranchStatement(SyntaxNode condition, bool outcome)
         {
-            // Walk out of parentheses and negations to the if statement that tests the condition.
+            // Walk out of parentheses, negations and && / || to the if statement that tests the condition.
+            // Inside && and || the failure comparison is nearly always the deciding operand, so the outcome carries over.
             var node = condition;
-            while (node.Parent is ParenthesizedExpressionSyntax || node.Parent.IsKind(SyntaxKind.LogicalNotExpression))
+            while (node.Parent is ParenthesizedExpressionSyntax
+                || node.Parent.IsKind(SyntaxKind.LogicalNotExpression)
+                || node.Parent.IsKind(SyntaxKind.LogicalAndExpression)
+                || node.Parent.IsKind(SyntaxKind.LogicalOrExpression))
             {
                 if (node.Parent.IsKind(SyntaxKind.LogicalNotExpression))
                 {

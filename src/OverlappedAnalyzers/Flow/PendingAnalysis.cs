@@ -3,7 +3,9 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace OverlappedAnalyzers.Flow
 {
@@ -85,7 +87,7 @@ namespace OverlappedAnalyzers.Flow
         private void Process(BasicBlock block)
         {
             var entry = entryStates[block.Ordinal];
-            if (entry is null || block.Kind == BasicBlockKind.Exit)
+            if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
                 return;
             }
@@ -136,11 +138,23 @@ namespace OverlappedAnalyzers.Flow
             {
                 state = Map(state, fact => fact.EstablishFailure(branch));
             }
+            else if (knowledge is ErrorKnowledge.Success or ErrorKnowledge.Pending)
+            {
+                // "error != 997 || error == 0": the second test shows this path succeeded after all;
+                // its completion arrives through the port.
+                state = Map(state, fact => fact.ForgetFailure());
+            }
 
             switch (branch.Semantics)
             {
                 case ControlFlowBranchSemantics.Throw:
-                    LeaveByException(block, state, block.BranchValue?.Type, ExitKind.Throw, ExitLocator.ThrowSyntax(block));
+                    var thrown = ExitLocator.ThrowSyntax(block);
+                    if (thrown is ThrowStatementSyntax or ThrowExpressionSyntax)
+                    {
+                        // Compiler-generated throws (an unmatched switch expression) are not the user's exits.
+                        LeaveByException(block, state, ThrownType(block), ExitKind.Throw, thrown);
+                    }
+
                     return;
                 case ControlFlowBranchSemantics.Rethrow:
                     LeaveByException(block, state, HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
@@ -366,6 +380,10 @@ namespace OverlappedAnalyzers.Flow
 
             return result;
         }
+
+        /// <summary>The static type of the thrown object, before its conversion to the throw operand's type.</summary>
+        private static ITypeSymbol? ThrownType(BasicBlock block) =>
+            block.BranchValue is IConversionOperation conversion ? conversion.Operand.Type : block.BranchValue?.Type;
 
         private static ITypeSymbol? HandlerExceptionType(BasicBlock block)
         {

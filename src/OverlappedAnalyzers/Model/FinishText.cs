@@ -47,6 +47,25 @@ namespace OverlappedAnalyzers.Model
             _ => "calling Complete()",
         };
 
+        /// <summary>The code-fix title: "Complete 'm_in' before throwing", "Free 'p' before returning".</summary>
+        public static string FixTitle(TrackedReceiver receiver, ExitKind kind)
+        {
+            var verb = receiver.Kind switch
+            {
+                PairKind.ThreadPoolBoundHandle or PairKind.OverlappedPack => "Free",
+                PairKind.Configured => "Call '" + receiver.Configured!.FinishMethod + "' on",
+                _ => "Complete",
+            };
+            var when = kind switch
+            {
+                ExitKind.Throw => "throwing",
+                ExitKind.Return => "returning",
+                ExitKind.DoesNotReturnCall => "the call that does not return",
+                _ => "leaving the failure branch",
+            };
+            return verb + " '" + receiver.Key.DisplayName + "' before " + when;
+        }
+
         public static string ExitWord(ExitKind kind) => kind switch
         {
             ExitKind.Throw => "throw",

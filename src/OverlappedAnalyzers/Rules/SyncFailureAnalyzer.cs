@@ -26,6 +26,9 @@ namespace OverlappedAnalyzers.Rules
         /// <summary>Diagnostic property, present when the overlapped type has no Complete() to call yet.</summary>
         public const string AddCompleteProperty = "AddComplete";
 
+        /// <summary>Diagnostic property: the code-fix title, e.g. "Complete 'm_inOverlapped' before throwing".</summary>
+        public const string FixTitleProperty = "FixTitle";
+
         /// <summary>Diagnostic property: the receiver that was started (the OVL002 fix finishes it instead).</summary>
         public const string StartedReceiverProperty = "StartedReceiver";
 
@@ -77,6 +80,7 @@ namespace OverlappedAnalyzers.Rules
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             properties[FinishStatementProperty] = FinishText.FinishStatement(receiver);
             properties[ExitKindProperty] = finding.ExitKind.ToString();
+            properties[FixTitleProperty] = FinishText.FixTitle(receiver, finding.ExitKind);
             if (receiver.Kind == PairKind.StartOperationConvention && !OperationPairs.HasCompleteMethod(receiver.Type))
             {
                 properties[AddCompleteProperty] = "true";
@@ -98,7 +102,9 @@ namespace OverlappedAnalyzers.Rules
             var wrongFinish = (IInvocationOperation)finding.WrongFinish!;
             var wrongOperand = receiver.Kind is PairKind.StartOperationConvention or PairKind.Configured ? wrongFinish.Instance : wrongFinish.Arguments.FirstOrDefault()?.Value;
             var wrongName = effects.Resolver.Resolve(wrongOperand)?.DisplayName ?? wrongOperand?.Syntax.ToString() ?? "?";
-            var properties = ImmutableDictionary<string, string?>.Empty.Add(StartedReceiverProperty, FinishText.ReceiverSyntax(receiver.FirstSite));
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(StartedReceiverProperty, FinishText.ReceiverSyntax(receiver.FirstSite))
+                .Add(FixTitleProperty, "Finish '" + receiver.Key.DisplayName + "' instead of '" + wrongName + "'");
             return Diagnostic.Create(
                 Descriptors.OVL002,
                 finding.Node.GetLocation(),
