@@ -24,7 +24,10 @@ namespace OverlappedAnalyzers.Model
         public string StartMethod { get; }
         public string FinishMethod { get; }
 
-        /// <summary>Parses the option value; malformed entries are ignored (a typo must not break analysis).</summary>
+        /// <summary>
+        /// Parses the option value: entries separated by ',' (';' is accepted too, but .editorconfig treats it as the
+        /// start of a comment, so only ',' works there). Malformed entries are ignored: a typo must not break analysis.
+        /// </summary>
         public static ImmutableArray<ConfiguredPair> Parse(string? value)
         {
             if (string.IsNullOrWhiteSpace(value))
