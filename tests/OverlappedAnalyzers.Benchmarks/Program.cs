@@ -22,9 +22,9 @@ namespace OverlappedAnalyzers.Benchmarks
   dotnet run -c Release --project tests/OverlappedAnalyzers.Benchmarks -- [options]
 
   --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant;
-                        1 repetition; compile, driver, ovl, ca only
+                        1 repetition; compile, driver-empty, driver, ovl, ca only
   --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant (default: all)
-  --configs a,b,...     configurations: compile, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate
+  --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate
                         (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes)
   --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3)
   --seed N              corpus generator seed (default 7)
@@ -58,7 +58,12 @@ namespace OverlappedAnalyzers.Benchmarks
 
             // Analyzer sets first: a load failure should stop the run before any corpus is built.
             var ours = AnalyzerSets.Ours(options.OvlAssembly);
-            var configurations = new List<Configuration> { new Configuration("compile", null), new Configuration("driver", AnalyzerSets.Driver()) };
+            var configurations = new List<Configuration>
+            {
+                new Configuration("compile", null),
+                new Configuration("driver-empty", AnalyzerSets.EmptyDriver()),
+                new Configuration("driver", AnalyzerSets.Driver()),
+            };
             if (ours.Analyzers.Length > 0)
             {
                 configurations.Add(new Configuration("ovl", ours));
@@ -151,7 +156,7 @@ namespace OverlappedAnalyzers.Benchmarks
         /// <summary>CA/IDisposable on the scaling corpora add minutes and answer no target; run them only when asked.</summary>
         private static bool IsDefaultFor(string corpus, string config) => corpus switch
         {
-            "ovl-20k" or "ovl-200" => config is "compile" or "driver" or "ovl" or "ca",
+            "ovl-20k" or "ovl-200" => config is "compile" or "driver-empty" or "driver" or "ovl" or "ca",
             "none-2k" or "ovl-2k" => true,
             _ => !config.StartsWith("probe-", StringComparison.Ordinal),
         };
@@ -248,7 +253,7 @@ namespace OverlappedAnalyzers.Benchmarks
     internal sealed class Options
     {
         private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant" };
-        private static readonly string[] AllConfigs = { "compile", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate" };
+        private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate" };
 
         public bool Help { get; private set; }
         public bool Quick { get; private set; }
@@ -320,7 +325,7 @@ namespace OverlappedAnalyzers.Benchmarks
                 o.Reps ??= 1;
                 if (!o.ConfigsExplicit)
                 {
-                    o.Configs = new[] { "compile", "driver", "ovl", "ca" };
+                    o.Configs = new[] { "compile", "driver-empty", "driver", "ovl", "ca" };
                 }
             }
 
