@@ -223,7 +223,20 @@ namespace OverlappedAnalyzers.Benchmarks
                 "\n",
                 $"- machine: {cpu}, {Environment.ProcessorCount} logical cores, {memory:F0} GiB, {RuntimeInformation.OSDescription}",
                 $"- runtime: .NET {Environment.Version}, {(GCSettings() ? "server" : "workstation")} GC; compiler: Microsoft.CodeAnalysis {roslyn}",
-                $"- analyzers: OverlappedAnalyzers from {ours.Source} ({ours.Analyzers.Length} analyzer type(s): {string.Join(", ", ours.Analyzers.Select(a => a.GetType().Name))}); commit {commit}{dirty}");
+                $"- analyzers: OverlappedAnalyzers from {ours.Source} ({ours.Analyzers.Length} analyzer type(s): {string.Join(", ", ours.Analyzers.Select(a => a.GetType().Name))}{OvlBuild(ours)}); benchmark commit {commit}{dirty}");
+        }
+
+        /// <summary>Which build of our analyzers ran: its informational version and module version id (tell builds apart).</summary>
+        private static string OvlBuild(AnalyzerSet ours)
+        {
+            if (ours.Analyzers.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            var assembly = ours.Analyzers[0].GetType().Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+            return $"; version {version}, MVID {assembly.ManifestModule.ModuleVersionId.ToString("N", CultureInfo.InvariantCulture)[..8]}";
         }
 
         private static bool GCSettings() => System.Runtime.GCSettings.IsServerGC;
