@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+
+namespace OverlappedAnalyzers.Benchmarks
+{
+    internal static class Program
+    {
+        private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+        private const string Usage = @"OverlappedAnalyzers benchmark: compile time with our analyzers vs CA2000/CA2213 and IDisposableAnalyzers.
+
+  dotnet run -c Release --project tests/OverlappedAnalyzers.Benchmarks -- [options]
+
+  --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant;
+                        1 repetition; compile, driver-empty, driver, ovl, ca only
+  --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant (default: all)
+  --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate
+                        (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes)
+  --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3)
+  --seed N              corpus generator seed (default 7)
+  --ovl-assembly PATH   measure this OverlappedAnalyzers.dll instead of the one built with the benchmark
+  --out FILE            also write the markdown report to FILE
+  --dump DIR            write the generated corpora to DIR (for inspection) and continue
+";
+
+        private static async Task<int> Main(string[] args)
+        {
+            Options options;
+            try
+            {
+                options = Options.Parse(args);
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                Console.Error.WriteLine(Usage);
+                return 2;
+            }
+
+            if (options.Help)
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+
+            var total = Stopwatch.StartNew();
+            var log = Console.Out;
+
+            // Analyzer sets first: a load failure should stop the run before any corpus is built.
+            var ours = AnalyzerSets.Ours(options.OvlAssembly);
+            var configurations = new List<Configuration>
+            {
+                new Configuration("compile", null),
+                new Configuration("driver-empty", AnalyzerSets.EmptyDriver()),
+                new Configuration("driver", AnalyzerSets.Driver()),
+            };
+            if (ours.Analyzers.Length > 0)
+            {
+                configurations.Add(new Configuration("ovl", ours));
+            }
+            else
+            {
+                log.WriteLine($"NOTE: {ours.Source} holds no DiagnosticAnalyzer type yet: the OVL configuration is skipped and its targets are n/a.");
+            }
+
+            if (options.Configs.Contains("ca"))
+            {
+                configurations.Add(new Configuration("ca", AnalyzerSets.NetAnalyzers()));
+            }
+
+            if (options.Configs.Contains("idisp"))
+            {
+                configurations.Add(new Configuration("idisp", AnalyzerSets.IDisposable()));
+            }
+
+            configurations.Add(new Configuration("probe-naive", AnalyzerSets.Probe("probe: CFG of every method", new NaiveCfgProbe())));
+            configurations.Add(new Configuration("probe-opgate", AnalyzerSets.Probe("probe: gate in operation block", new OperationGateProbe())));
+            configurations.Add(new Configuration("probe-syntaxgate", AnalyzerSets.Probe("probe: gate in syntax action", new SyntaxGateProbe())));
+            configurations = configurations.Where(c => options.Configs.Contains(c.Key)).ToList();
+            foreach (var c in configurations.Where(c => c.Analyzers != null))
+            {
+                log.WriteLine("loaded " + c.Analyzers);
+            }
+
+            var machine = MachineDescription(ours);
+            log.WriteLine(machine);
+
+            // Warm-up: JIT every path (compiler, driver, each analyzer) on a small corpus before timing anything.
+            // Twice, so tiered compilation has promoted the hot methods before the first timed run.
+            var warmup = new Corpus("warmup", "warmup", "warm-up", CorpusGenerator.Generate(300, 0.05, options.Seed + 1));
+            Runner.CheckCompiles(warmup);
+            for (int round = 0; round < 2; round++)
+            {
+                foreach (var c in configurations)
+                {
+                    await Runner.RunAsync(warmup, c, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            var results = new List<CorpusResult>();
+            foreach (string name in options.Corpora)
+            {
+                var corpus = BuildCorpus(name, options.Seed, options.Quick);
+                foreach (var extra in corpus)
+                {
+                    if (options.Dump != null)
+                    {
+                        Dump(extra, options.Dump);
+                    }
+
+                    Runner.CheckCompiles(extra);
+                    int reps = options.Reps ?? (extra.Role == "ovl-20k" ? 3 : 5);
+                    var configs = configurations.Where(c => IsDefaultFor(extra.Role, c.Key) || options.ConfigsExplicit).ToList();
+                    log.WriteLine();
+                    log.WriteLine($"== {extra.Name}: {extra.Description}; {extra.Files} files, {extra.Lines} lines, {extra.Methods} methods, {reps} rep(s)");
+                    var runs = configs.ToDictionary(c => c.Key, _ => new List<RunResult>());
+                    for (int rep = 0; rep < reps; rep++)
+                    {
+                        // Rotate the order so drift (thermal, GC heap growth) spreads evenly over configurations.
+                        for (int k = 0; k < configs.Count; k++)
+                        {
+                            var c = configs[(k + rep) % configs.Count];
+                            var r = await Runner.RunAsync(extra, c, CancellationToken.None).ConfigureAwait(false);
+                            runs[c.Key].Add(r);
+                            log.WriteLine($"   rep {rep + 1} {c.Label,-24} compile {r.CompileMs,7:F0} ms  analysis {r.AnalysisMs,8:F0} ms  analyzers {r.AnalyzerMs,8:F1} ms  alloc {r.AnalysisAllocatedBytes / 1048576.0,7:F1} MiB{(r.AnalyzerExceptions > 0 ? "  EXCEPTIONS " + r.AnalyzerExceptions : string.Empty)}");
+                        }
+                    }
+
+                    results.Add(new CorpusResult(extra, configs, runs));
+                }
+            }
+
+            string report = Report.Build(results, machine, options, total.Elapsed);
+            log.WriteLine();
+            log.WriteLine(report);
+            if (options.Out != null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+                File.WriteAllText(options.Out, report);
+                log.WriteLine("report written to " + options.Out);
+            }
+
+            return 0;
+        }
+
+        /// <summary>CA/IDisposable on the scaling corpora add minutes and answer no target; run them only when asked.</summary>
+        private static bool IsDefaultFor(string corpus, string config) => corpus switch
+        {
+            "ovl-20k" or "ovl-200" => config is "compile" or "driver-empty" or "driver" or "ovl" or "ca",
+            "none-2k" or "ovl-2k" => true,
+            _ => !config.StartsWith("probe-", StringComparison.Ordinal),
+        };
+
+        /// <summary>
+        /// The corpora by name. In --quick mode the two 2,000-file corpora shrink to 500 files (same seed, same shares) so the
+        /// smoke run stays short; they still answer the same targets.
+        /// </summary>
+        private static IEnumerable<Corpus> BuildCorpus(string name, int seed, bool quick)
+        {
+            int scaled = quick ? 500 : 2000;
+            string size = quick ? "500" : "2,000";
+            switch (name)
+            {
+                case "none-2k":
+                    return new[] { new Corpus(quick ? "none-500" : name, name, size + " files, no overlapped code", CorpusGenerator.Generate(scaled, 0, seed)) };
+                case "ovl-2k":
+                    return new[] { new Corpus(quick ? "ovl-500" : name, name, size + " files, 1% overlapped", CorpusGenerator.Generate(scaled, 0.01, seed)) };
+                case "ovl-200":
+                    return new[] { new Corpus(name, name, "200 files, 1% overlapped", CorpusGenerator.Generate(200, 0.01, seed)) };
+                case "ovl-20k":
+                    return new[] { new Corpus(name, name, "20,000 files, 1% overlapped", CorpusGenerator.Generate(20000, 0.01, seed)) };
+                case "giant":
+                    return new[]
+                    {
+                        new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, seed)),
+                        new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, seed)),
+                    };
+                default:
+                    throw new ArgumentException("unknown corpus " + name);
+            }
+        }
+
+        private static void Dump(Corpus corpus, string directory)
+        {
+            foreach (var tree in corpus.Trees)
+            {
+                string path = Path.Combine(directory, corpus.Name, tree.FilePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllText(path, tree.GetText().ToString());
+            }
+        }
+
+        private static string MachineDescription(AnalyzerSet ours)
+        {
+            string cpu = "unknown CPU";
+            try
+            {
+                cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
+            var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+            string roslyn = typeof(Compilation).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+            roslyn = roslyn.Split('+')[0];
+            string commit = Git("rev-parse --short HEAD");
+            string dirty = Git("status --porcelain --untracked-files=no").Length > 0 ? " (+ uncommitted changes)" : string.Empty;
+            return string.Join(
+                "\n",
+                $"- machine: {cpu}, {Environment.ProcessorCount} logical cores, {memory:F0} GiB, {RuntimeInformation.OSDescription}",
+                $"- runtime: .NET {Environment.Version}, {(GCSettings() ? "server" : "workstation")} GC; compiler: Microsoft.CodeAnalysis {roslyn}",
+                $"- analyzers: OverlappedAnalyzers from {ours.Source} ({ours.Analyzers.Length} analyzer type(s): {string.Join(", ", ours.Analyzers.Select(a => a.GetType().Name))}{OvlBuild(ours)}); benchmark commit {commit}{dirty}");
+        }
+
+        /// <summary>Which build of our analyzers ran: its informational version and module version id (tell builds apart).</summary>
+        private static string OvlBuild(AnalyzerSet ours)
+        {
+            if (ours.Analyzers.IsEmpty)
+            {
+                return string.Empty;
+            }
+
+            var assembly = ours.Analyzers[0].GetType().Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?";
+            return $"; version {version}, MVID {assembly.ManifestModule.ModuleVersionId.ToString("N", CultureInfo.InvariantCulture)[..8]}";
+        }
+
+        private static bool GCSettings() => System.Runtime.GCSettings.IsServerGC;
+
+        private static string Git(string arguments)
+        {
+            try
+            {
+                var psi = new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                using var process = Process.Start(psi);
+                if (process is null)
+                {
+                    return "?";
+                }
+
+                string output = process.StandardOutput.ReadToEnd().Trim();
+                process.WaitForExit();
+                return process.ExitCode == 0 ? output : "?";
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                return "?";
+            }
+        }
+    }
+
+    internal sealed class Options
+    {
+        private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant" };
+        private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate" };
+
+        public bool Help { get; private set; }
+        public bool Quick { get; private set; }
+        public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
+        public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs;
+        public bool ConfigsExplicit { get; private set; }
+        public int? Reps { get; private set; }
+        public int Seed { get; private set; } = 7;
+        public string? OvlAssembly { get; private set; }
+        public string? Out { get; private set; }
+        public string? Dump { get; private set; }
+        public IReadOnlyList<string> Args { get; private set; } = Array.Empty<string>();
+
+        public static Options Parse(string[] args)
+        {
+            var o = new Options { Args = args };
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException("missing value after " + args[i]);
+                switch (args[i])
+                {
+                    case "-h":
+                    case "--help":
+                        o.Help = true;
+                        break;
+                    case "--quick":
+                        o.Quick = true;
+                        break;
+                    case "--corpus":
+                        o.Corpora = List(Next(), AllCorpora, "corpus");
+                        break;
+                    case "--configs":
+                        var configs = List(Next(), AllConfigs, "configuration");
+                        o.Configs = configs.Union(new[] { "compile" }).ToList();
+                        o.ConfigsExplicit = true;
+                        break;
+                    case "--reps":
+                        o.Reps = int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+                        if (o.Reps < 1)
+                        {
+                            throw new ArgumentException("--reps must be at least 1");
+                        }
+
+                        break;
+                    case "--seed":
+                        o.Seed = int.Parse(Next(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                        break;
+                    case "--ovl-assembly":
+                        o.OvlAssembly = Path.GetFullPath(Next());
+                        break;
+                    case "--out":
+                        o.Out = Next();
+                        break;
+                    case "--dump":
+                        o.Dump = Next();
+                        break;
+                    default:
+                        throw new ArgumentException("unknown option " + args[i]);
+                }
+            }
+
+            if (o.Quick)
+            {
+                if (!args.Contains("--corpus"))
+                {
+                    o.Corpora = new[] { "none-2k", "ovl-2k", "giant" };
+                }
+
+                o.Reps ??= 1;
+                if (!o.ConfigsExplicit)
+                {
+                    o.Configs = new[] { "compile", "driver-empty", "driver", "ovl", "ca" };
+                }
+            }
+
+            return o;
+        }
+
+        private static IReadOnlyList<string> List(string value, string[] allowed, string what)
+        {
+            var items = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var item in items)
+            {
+                if (!allowed.Contains(item))
+                {
+                    throw new ArgumentException($"unknown {what} '{item}' (expected one of {string.Join(", ", allowed)})");
+                }
+            }
+
+            return items;
+        }
+    }
+}
