@@ -15,9 +15,15 @@ using Microsoft.CodeAnalysis.Text;
 namespace OverlappedAnalyzers.Robustness.Tests.Infrastructure
 {
     /// <summary>How much of the fix machinery a run exercises.</summary>
-    internal sealed record HarnessOptions(bool RunFixes = true, bool RunFixAll = false, int MaxFixedDiagnostics = 4)
+    internal sealed record HarnessOptions(bool RunFixes = true, bool RunFixAll = false, int MaxFixedDiagnostics = 4, bool ConcurrentAnalysis = true)
     {
         public static HarnessOptions AnalyzersOnly { get; } = new HarnessOptions(RunFixes: false);
+
+        /// <summary>
+        /// The driver returns diagnostics in the order code blocks finish; only a sequential driver makes that
+        /// order a property of the analyzers, which is what the "same order" test checks.
+        /// </summary>
+        public static HarnessOptions Sequential { get; } = new HarnessOptions(RunFixes: false, ConcurrentAnalysis: false);
     }
 
     /// <summary>
@@ -53,7 +59,7 @@ namespace OverlappedAnalyzers.Robustness.Tests.Infrastructure
                 new CompilationWithAnalyzersOptions(
                     new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                     onAnalyzerException: (exception, analyzer, diagnostic) => exceptions.Enqueue($"{analyzer.GetType().Name} threw: {exception}"),
-                    concurrentAnalysis: true,
+                    concurrentAnalysis: options.ConcurrentAnalysis,
                     logAnalyzerExecutionTime: false,
                     reportSuppressedDiagnostics: false));
             var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
