@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -23,13 +24,13 @@ namespace OverlappedAnalyzers.Flow
             }
 
             var operation = model.GetOperation(codeBlock, cancellationToken);
-            ControlFlowGraph? root = operation switch
+            var root = TryCreate(() => operation switch
             {
                 IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
                 IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, cancellationToken),
                 IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block, cancellationToken),
                 _ => null,
-            };
+            });
 
             if (root is null || HasInvalidCode(operation!))
             {
@@ -49,19 +50,39 @@ namespace OverlappedAnalyzers.Flow
 
                 foreach (var localFunction in graph.LocalFunctions)
                 {
-                    pending.Push((graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken), depth + 1));
+                    if (TryCreate(() => graph.GetLocalFunctionControlFlowGraph(localFunction, cancellationToken)) is { } localGraph)
+                    {
+                        pending.Push((localGraph, depth + 1));
+                    }
                 }
 
                 foreach (var block in graph.Blocks)
                 {
                     foreach (var nested in OperationWalker.PostOrder(block))
                     {
-                        if (nested is IFlowAnonymousFunctionOperation lambda)
+                        if (nested is IFlowAnonymousFunctionOperation lambda
+                            && TryCreate(() => graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken)) is { } lambdaGraph)
                         {
-                            pending.Push((graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), depth + 1));
+                            pending.Push((lambdaGraph, depth + 1));
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// Roslyn's graph builder recurses on short-circuit chains and gives up on very deep ones (a 10,000-term
+        /// <c>&amp;&amp;</c> condition) with InsufficientExecutionStackException: no graph, so no diagnostics, not AD0001.
+        /// </summary>
+        private static ControlFlowGraph? TryCreate(Func<ControlFlowGraph?> create)
+        {
+            try
+            {
+                return create();
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                return null;
             }
         }
 

@@ -18,6 +18,13 @@ namespace OverlappedAnalyzers.Flow
     /// </summary>
     internal sealed class PendingAnalysis
     {
+        /// <summary>
+        /// Findings one graph may report. Every exit reports every leaking receiver, so a method with thousands
+        /// of started overlappeds would report quadratically many (2,000 receivers: about two million) and stall
+        /// the IDE; the first thousand, in graph order, say all there is to say.
+        /// </summary>
+        private const int MaxFindings = 1000;
+
         private readonly ControlFlowGraph graph;
         private readonly GraphEffects effects;
         private readonly ReceiverFact[]?[] entryStates;
@@ -291,7 +298,7 @@ namespace OverlappedAnalyzers.Flow
 
         private void ReportExit(ReceiverFact[] state, ExitKind kind, SyntaxNode? syntax, IOperation? returnedValue)
         {
-            if (!reporting)
+            if (!reporting || findings.Count >= MaxFindings)
             {
                 return;
             }
@@ -339,7 +346,7 @@ namespace OverlappedAnalyzers.Flow
         private void Add(PendingFinding finding)
         {
             var key = (finding.Kind, finding.Node, finding.Receiver.Index);
-            if (!findings.ContainsKey(key))
+            if (findings.Count < MaxFindings && !findings.ContainsKey(key))
             {
                 findings.Add(key, finding);
             }
