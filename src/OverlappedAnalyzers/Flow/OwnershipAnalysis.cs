@@ -49,6 +49,8 @@ namespace OverlappedAnalyzers.Flow
         private readonly Dictionary<IOperation, int> siteByOperation = new Dictionary<IOperation, int>();
         private readonly HashSet<IOperation> allocationStores = new HashSet<IOperation>();
         private readonly OwnershipResult result = new OwnershipResult();
+        private static readonly string[] ReleaseWords = { "Free", "Release", "Close", "Destroy", "Delete", "Dispose", "SetHandle" };
+        private IMethodSymbol? escapeCall;
 
         private List<OwnEffect>[] perBlock = Array.Empty<List<OwnEffect>>();
         private List<(int Key, bool ClearWhenTrue)>?[] guards = Array.Empty<List<(int, bool)>?>();
@@ -275,7 +277,7 @@ namespace OverlappedAnalyzers.Flow
             var use = Classify(operation, block, out var target, out var store);
             if (isCandidate && (use is Use.Free or Use.Escape || (use == Use.StoreMember && !allocationStores.Contains(store!)) || (use == Use.StoreLocal && !IsAlias(target, key))))
             {
-                if (use != Use.Escape || returnReleasesMembers || !IsReturn(operation, block))
+                if (use != Use.Escape || ((returnReleasesMembers || !IsReturn(operation, block)) && !IsLentToNativeCall(escapeCall)))
                 {
                     result.ReleasedMembers.Add(member!.OriginalDefinition);
                 }
@@ -364,6 +366,7 @@ namespace OverlappedAnalyzers.Flow
         {
             target = null;
             store = null;
+            escapeCall = null;
             var current = operation;
             for (var depth = 0; depth < MaxWalkDepth; depth++)
             {
@@ -430,7 +433,13 @@ namespace OverlappedAnalyzers.Flow
                                     continue;
                                 }
 
-                                return allocations.IsAccessOnly(call.TargetMethod, argument.Parameter) ? Use.None : Use.Escape;
+                                if (allocations.IsAccessOnly(call.TargetMethod, argument.Parameter))
+                                {
+                                    return Use.None;
+                                }
+
+                                escapeCall = call.TargetMethod;
+                                return Use.Escape;
 
                             case IObjectCreationOperation creation:
                                 if (IsPointerLike(creation.Type))
@@ -481,6 +490,29 @@ namespace OverlappedAnalyzers.Flow
             }
 
             return Use.Escape;
+        }
+
+        /// <summary>
+        /// A member handed to a P/Invoke or a delegate (WSARecv, AcceptEx) is lent for the call, not given away: the kernel
+        /// never frees what it is lent. Only calls named like a release take it over (LocalFree, CloseHandle, ...).
+        /// </summary>
+        private static bool IsLentToNativeCall(IMethodSymbol? method)
+        {
+            if (method is null || !(method.IsExtern || method.GetDllImportData() != null || method.MethodKind == MethodKind.DelegateInvoke || method.GetAttributes().Any(a => a.AttributeClass?.Name == "LibraryImportAttribute")))
+            {
+                return false;
+            }
+
+            var name = method.MethodKind == MethodKind.DelegateInvoke ? method.ContainingType.Name : method.Name;
+            foreach (var word in ReleaseWords)
+            {
+                if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private bool IsReturn(IOperation operation, BasicBlock block)
@@ -813,7 +845,7 @@ namespace OverlappedAnalyzers.Flow
             switch (branch.Semantics)
             {
                 case ControlFlowBranchSemantics.Throw:
-                    LeaveByException(block, state, block.BranchValue?.Type, LeakReason.Throw, ExitLocator.ThrowSyntax(block));
+                    LeaveByException(block, state, ThrownType(block.BranchValue), LeakReason.Throw, ExitLocator.ThrowSyntax(block));
                     return;
                 case ControlFlowBranchSemantics.Rethrow:
                     LeaveByException(block, state, null, LeakReason.Throw, ExitLocator.RethrowSyntax(block, graph));
@@ -1030,6 +1062,10 @@ namespace OverlappedAnalyzers.Flow
                 worklist.Add(ordinal);
             }
         }
+
+        /// <summary>The exception's own type: lowering converts the thrown object to System.Exception.</summary>
+        private static ITypeSymbol? ThrownType(IOperation? thrown) =>
+            thrown is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : thrown?.Type;
 
         private static ulong SiteBit(int site) => 1UL << (site + FirstSiteBit);
 

@@ -63,6 +63,7 @@ namespace OverlappedAnalyzers.Rules
             context.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, allocations, type, candidates, state));
             if (state != null)
             {
+                context.RegisterOperationAction(initializer => AnalyzeInitializer(initializer, allocations, state), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 context.RegisterSymbolEndAction(end =>
                 {
                     foreach (var leak in state.Decide())
@@ -102,10 +103,8 @@ namespace OverlappedAnalyzers.Rules
                 return;
             }
 
-            var method = context.OwningSymbol as IMethodSymbol;
-            if (method is null)
+            if (context.OwningSymbol is not IMethodSymbol method)
             {
-                AnalyzeInitializer(context, allocations, state);
                 return;
             }
 
@@ -133,27 +132,22 @@ namespace OverlappedAnalyzers.Rules
         }
 
         /// <summary><c>private IntPtr m_block = Marshal.AllocHGlobal(64);</c>: a store made at construction.</summary>
-        private static void AnalyzeInitializer(CodeBlockAnalysisContext context, NativeAllocations allocations, TypeOwnership? state)
+        private static void AnalyzeInitializer(OperationAnalysisContext context, NativeAllocations allocations, TypeOwnership state)
         {
-            if (state is null || context.CodeBlock.ContainsDiagnostics)
-            {
-                return;
-            }
-
-            var initializer = context.SemanticModel.GetOperation(context.CodeBlock, context.CancellationToken) as ISymbolInitializerOperation;
+            var initializer = (ISymbolInitializerOperation)context.Operation;
             ISymbol? member = initializer switch
             {
                 IFieldInitializerOperation { InitializedFields.Length: 1 } field => field.InitializedFields[0],
                 IPropertyInitializerOperation { InitializedProperties.Length: 1 } property => property.InitializedProperties[0],
                 _ => null,
             };
-            if (member is null || !state.Candidates.Contains(member.OriginalDefinition))
+            if (member is null || !state.Candidates.Contains(member.OriginalDefinition) || initializer.Syntax.ContainsDiagnostics)
             {
                 return;
             }
 
-            var value = initializer!.Value;
-            for (var depth = 0; depth < 8; depth++)
+            IOperation? value = initializer.Value;
+            for (var depth = 0; depth < 8 && value != null; depth++)
             {
                 if (allocations.TryGetAllocation(value, out var family))
                 {
@@ -166,12 +160,8 @@ namespace OverlappedAnalyzers.Rules
                 {
                     IConversionOperation conversion => conversion.Operand,
                     IInvocationOperation { Arguments.Length: 1 } call when allocations.IsHandleConversion(call.TargetMethod) => call.Arguments[0].Value,
-                    _ => null!,
+                    _ => null,
                 };
-                if (value is null)
-                {
-                    return;
-                }
             }
         }
 
