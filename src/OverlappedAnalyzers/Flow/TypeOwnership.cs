@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -152,7 +153,7 @@ namespace OverlappedAnalyzers.Flow
                     }
                     else if (store.MayHoldFromEntry && persistent)
                     {
-                        var offender = FindOffender(store.Method.OriginalDefinition, member, callList, 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default));
+                        var offender = FindOffender(store.Method.OriginalDefinition, member, callList, 0, new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default), CalleeFrees);
                         if (offender != null)
                         {
                             yield return new FieldLeak(store.Site, LeakReason.OverwrittenInMethod, offender.Name);
@@ -163,7 +164,7 @@ namespace OverlappedAnalyzers.Flow
         }
 
         /// <summary>The method where the overwrite happens with something still allocated, or null when every caller frees first.</summary>
-        private static IMethodSymbol? FindOffender(IMethodSymbol method, ISymbol member, List<HelperCall> callList, int depth, HashSet<IMethodSymbol> visited)
+        private static IMethodSymbol? FindOffender(IMethodSymbol method, ISymbol member, List<HelperCall> callList, int depth, HashSet<IMethodSymbol> visited, Func<IMethodSymbol, ISymbol, bool> calleeFrees)
         {
             if (method.DeclaredAccessibility != Accessibility.Private)
             {
@@ -183,7 +184,16 @@ namespace OverlappedAnalyzers.Flow
                     continue;
                 }
 
-                var offender = FindOffender(call.Caller.OriginalDefinition, member, callList, depth + 1, visited);
+                // "Unpin(); Pin(buffer);": the caller releases through another helper of the type first. The order
+                // is not checked here, so this errs on the side of silence (precision first).
+                if (callList.Any(other => SymbolEqualityComparer.Default.Equals(other.Caller, call.Caller)
+                    && !SymbolEqualityComparer.Default.Equals(other.Callee, method)
+                    && calleeFrees(other.Callee.OriginalDefinition, member)))
+                {
+                    continue;
+                }
+
+                var offender = FindOffender(call.Caller.OriginalDefinition, member, callList, depth + 1, visited, calleeFrees);
                 if (offender != null)
                 {
                     return offender;
