@@ -209,6 +209,43 @@ class Pin : IDisposable
 }");
 
         [Fact]
+        public Task HandleKeptAsIntPtrNeverFreed_Reports() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(@"
+using System;
+using System.Runtime.InteropServices;
+
+class Callback
+{
+    private IntPtr m_cookie;
+
+    public Callback() { m_cookie = GCHandle.ToIntPtr({|OVL003:GCHandle.Alloc(this)|}); }
+
+    public IntPtr Cookie => m_cookie;
+}");
+
+        [Fact]
+        public Task LeavesThroughDoesNotReturnHelper_Reports() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(@"
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+
+class C
+{
+    public void Run(object state, int error)
+    {
+        var handle = {|OVL003:GCHandle.Alloc(state)|};
+        if (error != 0)
+        {
+            Fail(error);
+        }
+
+        handle.Free();
+    }
+
+    [DoesNotReturn]
+    private static void Fail(int error) => throw new InvalidOperationException(error.ToString());
+}");
+
+        [Fact]
         public Task ThrowInsideTryWithoutFinally_Reports() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(@"
 using System;
 using System.Runtime.InteropServices;

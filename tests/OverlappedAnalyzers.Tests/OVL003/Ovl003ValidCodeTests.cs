@@ -243,6 +243,29 @@ class PinnedBuffer : IDisposable
 }");
 
         [Fact]
+        public Task HandleKeptAsIntPtrFreedThroughFromIntPtr_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(@"
+using System;
+using System.Runtime.InteropServices;
+
+class Callback : IDisposable
+{
+    private IntPtr m_cookie;
+
+    public Callback() { m_cookie = GCHandle.ToIntPtr(GCHandle.Alloc(this)); }
+
+    public IntPtr Cookie => m_cookie;
+
+    public void Dispose()
+    {
+        if (m_cookie != IntPtr.Zero)
+        {
+            GCHandle.FromIntPtr(m_cookie).Free();
+            m_cookie = IntPtr.Zero;
+        }
+    }
+}");
+
+        [Fact]
         public Task SeedOverlapped_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(TestSourcesLeak.SeedOverlapped);
 
         [Fact]
