@@ -16,6 +16,13 @@ namespace Io
         public OperationType Type { get; private set; }
         public void StartOperation(OperationType type) { Type = type; InProgress = true; }
         public void Complete() { InProgress = false; }
+
+        // The completion side frees an overlapped that was disposed while pending (the seed's CompleteOperation).
+        public static void CompleteOperation(Overlapped overlapped)
+        {
+            overlapped.Complete();
+            if (overlapped.Disposed) { Marshal.FreeHGlobal(overlapped.Address); overlapped.Address = IntPtr.Zero; }
+        }
         public void Dispose()
         {
             if (!InProgress) { Marshal.FreeHGlobal(Address); Address = IntPtr.Zero; }
