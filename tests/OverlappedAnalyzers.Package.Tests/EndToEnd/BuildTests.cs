@@ -20,7 +20,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             _scenario = scenario;
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Build_reports_OVL001_as_a_warning_on_the_throw()
         {
             var build = _scenario.Build;
@@ -33,7 +33,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Contains("m_inOverlapped", diagnostic.Message, StringComparison.Ordinal);
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Build_reports_no_other_rule_on_code_that_only_leaks_on_the_failure_path()
         {
             var build = _scenario.Build;
@@ -41,7 +41,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Equal(new[] { "OVL001" }, build.Diagnostics.Select(d => d.Id).Distinct());
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Warnaserror_fails_the_build_on_OVL001()
         {
             var build = _scenario.Project.Build("-warnaserror");
@@ -53,7 +53,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Equal(_scenario.ThrowLine, diagnostic.Line);
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void ErrorLog_writes_a_SARIF_2_1_log_with_the_rule_its_help_uri_and_the_location()
         {
             Assert.True(_scenario.Build.ExitCode == 0, _scenario.Build.ToString());

@@ -22,19 +22,19 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             _scenario = scenario;
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Pair_with_a_fully_qualified_type_name_is_checked()
         {
             AssertReported("BEGIN-THROW", "m_request");
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Pair_with_a_simple_type_name_is_checked()
         {
             AssertReported("SUBMIT-THROW", "m_slot");
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Same_code_without_the_key_is_not_reported()
         {
             var build = _scenario.Build;

@@ -20,7 +20,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             _scenario = scenario;
         }
 
-        [RequiresFact("OVL001", "OVL002", "fix:OVL001", "fix:OVL002")]
+        [Fact]
         public void Project_reports_both_rules_before_formatting()
         {
             var before = _scenario.Before;
@@ -29,7 +29,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Single(before.WithId("OVL002"), d => d.IsIn("DuplexSocket.cs"));
         }
 
-        [RequiresFact("OVL001", "OVL002", "fix:OVL001", "fix:OVL002")]
+        [Fact]
         public void Format_inserts_the_missing_Complete_before_the_throw()
         {
             Assert.True(_scenario.Format.ExitCode == 0, _scenario.Format.ToString());
@@ -37,7 +37,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Matches(new Regex(@"\n(?<indent>[ ]+)m_inOverlapped\.Complete\(\);\n\k<indent>throw new SocketException\(\(int\)socketError\);"), text);
         }
 
-        [RequiresFact("OVL001", "OVL002", "fix:OVL001", "fix:OVL002")]
+        [Fact]
         public void Format_completes_the_started_overlapped_instead_of_the_other_one()
         {
             Assert.True(_scenario.Format.ExitCode == 0, _scenario.Format.ToString());
@@ -46,7 +46,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Matches(new Regex(@"\n(?<indent>[ ]+)m_inOverlapped\.Complete\(\);\n\k<indent>throw new SocketException\(\(int\)socketError\);"), text);
         }
 
-        [RequiresFact("OVL001", "OVL002", "fix:OVL001", "fix:OVL002")]
+        [Fact]
         public void Formatted_project_builds_without_a_warning()
         {
             var after = _scenario.After;

@@ -8,7 +8,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
     /// <summary>.editorconfig severities as a user sets them: the strict preset from samples/ci fails the build.</summary>
     public sealed class SeverityTests
     {
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Strict_preset_editorconfig_makes_OVL001_an_error_that_fails_the_build()
         {
             var project = TempProject.Create("SeverityError", new Dictionary<string, string>

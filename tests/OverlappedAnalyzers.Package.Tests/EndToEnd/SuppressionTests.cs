@@ -19,7 +19,7 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             _scenario = scenario;
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Unsuppressed_control_still_reports()
         {
             var build = _scenario.Build;
@@ -27,16 +27,16 @@ namespace OverlappedAnalyzers.Package.Tests.EndToEnd
             Assert.Single(build.WithId("OVL001"), d => d.IsIn("Control.cs"));
         }
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Pragma_warning_disable_silences_it() => AssertSilent("Pragma.cs");
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void SuppressMessage_attribute_silences_it() => AssertSilent("Attribute.cs");
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Editorconfig_severity_none_silences_it() => AssertSilent("SeverityNone.cs");
 
-        [RequiresFact("OVL001")]
+        [Fact]
         public void Generated_code_is_not_analyzed() => AssertSilent("Generated.cs");
 
         private void AssertSilent(string fileName)
