@@ -31,6 +31,11 @@ namespace OverlappedAnalyzers.ReferenceSocket.Tests
         {
             Compilation compilation = Compile("ReferenceSources", "OverlappedAnalyzers.ReferenceSocket");
             ImmutableArray<DiagnosticAnalyzer> analyzers = LoadAnalyzers();
+
+            // Silence only proves something if every rule actually ran.
+            Assert.Equal(
+                new[] { "OVL001", "OVL002", "OVL003", "OVL004", "OVL005", "OVL006" },
+                analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal));
             m_output.WriteLine(analyzers.Length + " analyzer(s): " + string.Join(", ", analyzers.Select(a => a.GetType().Name)));
             if (analyzers.IsEmpty)
             {

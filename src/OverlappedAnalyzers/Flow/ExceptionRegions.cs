@@ -1,4 +1,6 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace OverlappedAnalyzers.Flow
 {
@@ -8,6 +10,24 @@ namespace OverlappedAnalyzers.Flow
     /// </summary>
     internal static class ExceptionRegions
     {
+        /// <summary>The exception's own type: lowering converts the thrown object to System.Exception.</summary>
+        public static ITypeSymbol? ThrownType(IOperation? thrown) =>
+            thrown is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : thrown?.Type;
+
+        /// <summary>What a rethrow rethrows: the type its enclosing catch clause caught.</summary>
+        public static ITypeSymbol? HandlerExceptionType(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            {
+                if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
+                {
+                    return region.ExceptionType;
+                }
+            }
+
+            return null;
+        }
+
         public static bool MayCatch(ITypeSymbol? catchType, ITypeSymbol? thrownType)
         {
             if (catchType is null || catchType.SpecialType == SpecialType.System_Object || thrownType is null || thrownType.TypeKind == TypeKind.Error)

@@ -845,7 +845,7 @@ namespace OverlappedAnalyzers.Flow
             switch (branch.Semantics)
             {
                 case ControlFlowBranchSemantics.Throw:
-                    LeaveByException(block, state, ThrownType(block.BranchValue), LeakReason.Throw, ExitLocator.ThrowSyntax(block));
+                    LeaveByException(block, state, ExceptionRegions.ThrownType(block.BranchValue), LeakReason.Throw, ExitLocator.ThrowSyntax(block));
                     return;
                 case ControlFlowBranchSemantics.Rethrow:
                     LeaveByException(block, state, null, LeakReason.Throw, ExitLocator.RethrowSyntax(block, graph));
@@ -1062,10 +1062,6 @@ namespace OverlappedAnalyzers.Flow
                 worklist.Add(ordinal);
             }
         }
-
-        /// <summary>The exception's own type: lowering converts the thrown object to System.Exception.</summary>
-        private static ITypeSymbol? ThrownType(IOperation? thrown) =>
-            thrown is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : thrown?.Type;
 
         private static ulong SiteBit(int site) => 1UL << (site + FirstSiteBit);
 

@@ -166,12 +166,12 @@ namespace OverlappedAnalyzers.Flow
                     if (thrown is ThrowStatementSyntax or ThrowExpressionSyntax)
                     {
                         // Compiler-generated throws (an unmatched switch expression) are not the user's exits.
-                        LeaveByException(block, state, ThrownType(block), ExitKind.Throw, thrown);
+                        LeaveByException(block, state, ExceptionRegions.ThrownType(block.BranchValue), ExitKind.Throw, thrown);
                     }
 
                     return;
                 case ControlFlowBranchSemantics.Rethrow:
-                    LeaveByException(block, state, HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
+                    LeaveByException(block, state, ExceptionRegions.HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
                     return;
                 case ControlFlowBranchSemantics.Regular:
                 case ControlFlowBranchSemantics.Return:
@@ -225,7 +225,7 @@ namespace OverlappedAnalyzers.Flow
                     foreach (var handler in parent.NestedRegions.Skip(1))
                     {
                         // When in doubt whether a handler catches it, assume it does: precision first.
-                        if (MayCatch(handler.ExceptionType, thrownType))
+                        if (ExceptionRegions.MayCatch(handler.ExceptionType, thrownType))
                         {
                             JoinInto(handler.FirstBlockOrdinal, state);
                             caught = true;
@@ -393,46 +393,6 @@ namespace OverlappedAnalyzers.Flow
             }
 
             return result;
-        }
-
-        /// <summary>The static type of the thrown object, before its conversion to the throw operand's type.</summary>
-        private static ITypeSymbol? ThrownType(BasicBlock block) =>
-            block.BranchValue is IConversionOperation conversion ? conversion.Operand.Type : block.BranchValue?.Type;
-
-        private static ITypeSymbol? HandlerExceptionType(BasicBlock block)
-        {
-            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
-            {
-                if (region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler)
-                {
-                    return region.ExceptionType;
-                }
-            }
-
-            return null;
-        }
-
-        private static bool MayCatch(ITypeSymbol? catchType, ITypeSymbol? thrownType)
-        {
-            if (catchType is null || catchType.SpecialType == SpecialType.System_Object || thrownType is null || thrownType.TypeKind == TypeKind.Error)
-            {
-                return true;
-            }
-
-            return DerivesFrom(thrownType, catchType) || DerivesFrom(catchType, thrownType);
-        }
-
-        private static bool DerivesFrom(ITypeSymbol type, ITypeSymbol baseType)
-        {
-            for (var current = type; current != null; current = current.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }
