@@ -5,16 +5,20 @@ using Microsoft.CodeAnalysis.Text;
 namespace OverlappedAnalyzers.Flow
 {
     /// <summary>
-    /// The cheapest possible first question: does the text of a code block contain one of these identifiers
-    /// at all? It runs before any binding, so a method without overlapped code costs one scan of its
-    /// characters and no semantic work. False hits (a comment, "Pack" in another API) only cost the real check.
+    /// The cheapest possible first question: does this text contain one of these identifiers at all? It runs
+    /// before any binding, so code without overlapped I/O costs one scan of its characters and no semantic work.
+    /// False hits (a comment, "Pack" in another API) only cost the real check; an identifier spelled with a
+    /// Unicode escape or split by a preprocessor trick is not seen, as no real code does that.
     /// </summary>
     internal static class TextGate
     {
-        private const int ChunkSize = 4096;
+        private const int ChunkSize = 16 * 1024;
 
         [ThreadStatic]
         private static char[]? buffer;
+
+        public static bool ContainsAnyIdentifier(SourceText text, ImmutableArray<string> identifiers) =>
+            ContainsAnyIdentifier(text, new TextSpan(0, text.Length), identifiers);
 
         public static bool ContainsAnyIdentifier(SourceText text, TextSpan span, ImmutableArray<string> identifiers)
         {
@@ -29,77 +33,61 @@ namespace OverlappedAnalyzers.Flow
                 maxLength = Math.Max(maxLength, identifier.Length);
             }
 
-            // Chunks overlap by the longest identifier so a name split across two chunks is still seen.
+            // Consecutive chunks overlap by the longest identifier less one, so a name split across two chunks
+            // is found whole in the second; neighbours outside a chunk are read from the text itself.
             var chunk = buffer ??= new char[ChunkSize];
             var position = span.Start;
-            while (position < span.End)
+            while (true)
             {
                 var length = Math.Min(ChunkSize, span.End - position);
                 text.CopyTo(position, chunk, 0, length);
-                var atEnd = position + length >= span.End;
-                if (ScanChunk(chunk, length, identifiers, atEnd ? length : length - maxLength))
-                {
-                    return true;
-                }
-
-                if (atEnd)
-                {
-                    break;
-                }
-
-                position += Math.Max(1, length - maxLength);
-            }
-
-            return false;
-        }
-
-        /// <summary>Finds whole identifiers (not "Pack" inside "Package") that start before <paramref name="startLimit"/>.</summary>
-        private static bool ScanChunk(char[] chunk, int length, ImmutableArray<string> identifiers, int startLimit)
-        {
-            var i = 0;
-            while (i < length)
-            {
-                if (!IsIdentifierChar(chunk[i]))
-                {
-                    i++;
-                    continue;
-                }
-
-                var start = i;
-                while (i < length && IsIdentifierChar(chunk[i]))
-                {
-                    i++;
-                }
-
-                if (start >= startLimit)
-                {
-                    return false;
-                }
-
+                var window = new ReadOnlySpan<char>(chunk, 0, length);
                 foreach (var identifier in identifiers)
                 {
-                    if (identifier.Length == i - start && SameChars(chunk, start, identifier))
+                    if (ContainsWord(text, window, position, identifier))
                     {
                         return true;
                     }
                 }
+
+                if (position + length >= span.End || length <= maxLength)
+                {
+                    return false;
+                }
+
+                position += length - (maxLength - 1);
+            }
+        }
+
+        /// <summary>Vectorized substring search, then a whole-word check: "Pack" is not found in "Package".</summary>
+        private static bool ContainsWord(SourceText text, ReadOnlySpan<char> window, int windowStart, string identifier)
+        {
+            var offset = 0;
+            while (offset + identifier.Length <= window.Length)
+            {
+                var found = window.Slice(offset).IndexOf(identifier.AsSpan(), StringComparison.Ordinal);
+                if (found < 0)
+                {
+                    return false;
+                }
+
+                var start = offset + found;
+                var end = start + identifier.Length;
+                var before = start > 0 ? window[start - 1] : CharAt(text, windowStart + start - 1);
+                var after = end < window.Length ? window[end] : CharAt(text, windowStart + end);
+                if (!IsIdentifierChar(before) && !IsIdentifierChar(after))
+                {
+                    return true;
+                }
+
+                offset = start + 1;
             }
 
             return false;
         }
 
-        private static bool SameChars(char[] chunk, int start, string identifier)
-        {
-            for (var k = 0; k < identifier.Length; k++)
-            {
-                if (chunk[start + k] != identifier[k])
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private static char CharAt(SourceText text, int position) =>
+            position >= 0 && position < text.Length ? text[position] : ' ';
 
         private static bool IsIdentifierChar(char c) => char.IsLetterOrDigit(c) || c == '_';
     }

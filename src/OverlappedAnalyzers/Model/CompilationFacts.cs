@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OverlappedAnalyzers.Flow;
@@ -15,32 +18,29 @@ namespace OverlappedAnalyzers.Model
         private readonly ConcurrentDictionary<string, OperationPairs> pairsByOption = new ConcurrentDictionary<string, OperationPairs>();
         private readonly OperationPairs builtInPairs;
 
-        private CompilationFacts(KnownSymbols symbols)
+        private CompilationFacts(KnownSymbols symbols, TreeGate trees)
         {
             Symbols = symbols;
+            Trees = trees;
             builtInPairs = new OperationPairs(symbols, ImmutableArray<ConfiguredPair>.Empty);
         }
 
         public KnownSymbols Symbols { get; }
 
+        /// <summary>The trees that name a start method (built-in or configured); code elsewhere is never bound.</summary>
+        public TreeGate Trees { get; }
+
         public HelperSummaries Summaries { get; } = new HelperSummaries();
 
         /// <summary>
-        /// The fast path: null when no start method can be called in this compilation — none of the framework
-        /// pair types is referenced, no source member is named like a start method, and no pair is configured.
+        /// The fast path: null when no syntax tree names a start method — built-in (<c>StartOperation</c>,
+        /// <c>AllocateNativeOverlapped</c>, <c>Pack</c>/<c>UnsafePack</c>) or configured in any .editorconfig the
+        /// compilation sees. Then the analyzer registers nothing at all.
         /// </summary>
-        public static CompilationFacts? TryCreate(Compilation compilation, AnalyzerOptions options)
+        public static CompilationFacts? TryCreate(Compilation compilation, AnalyzerOptions options, CancellationToken cancellationToken)
         {
-            var symbols = KnownSymbols.Create(compilation);
-            if (symbols.ThreadPoolBoundHandle != null
-                || symbols.ThreadingOverlapped != null
-                || compilation.ContainsSymbolsWithName(OperationPairs.StartOperation, SymbolFilter.Member)
-                || HasConfiguredPairs(compilation, options))
-            {
-                return new CompilationFacts(symbols);
-            }
-
-            return null;
+            var trees = TreeGate.Create(compilation, StartNamesInForce(compilation, options), cancellationToken);
+            return trees.IsEmpty ? null : new CompilationFacts(KnownSymbols.Create(compilation), trees);
         }
 
         /// <summary>The pairs in force for a syntax tree: built-in plus those its .editorconfig configures.</summary>
@@ -54,23 +54,28 @@ namespace OverlappedAnalyzers.Model
             return pairsByOption.GetOrAdd(value, v => new OperationPairs(Symbols, ConfiguredPair.Parse(v)));
         }
 
-        private static bool HasConfiguredPairs(Compilation compilation, AnalyzerOptions options)
+        /// <summary>Built-in start names plus those of every pair configured globally or for any tree.</summary>
+        private static ImmutableArray<string> StartNamesInForce(Compilation compilation, AnalyzerOptions options)
         {
             var provider = options.AnalyzerConfigOptionsProvider;
+            var names = new HashSet<string>(OperationPairs.BuiltInStartNames, StringComparer.Ordinal);
             if (provider.GlobalOptions.TryGetValue(ConfiguredPair.OptionKey, out var global) && !string.IsNullOrWhiteSpace(global))
             {
-                return true;
+                names.UnionWith(ConfiguredPair.StartNames(ConfiguredPair.Parse(global)));
             }
 
+            string? previous = null;
             foreach (var tree in compilation.SyntaxTrees)
             {
-                if (provider.GetOptions(tree).TryGetValue(ConfiguredPair.OptionKey, out var value) && !string.IsNullOrWhiteSpace(value))
+                // Trees of one project nearly always share one value: parse each distinct value once.
+                if (provider.GetOptions(tree).TryGetValue(ConfiguredPair.OptionKey, out var value) && !string.IsNullOrWhiteSpace(value) && value != previous)
                 {
-                    return true;
+                    names.UnionWith(ConfiguredPair.StartNames(ConfiguredPair.Parse(value)));
+                    previous = value;
                 }
             }
 
-            return false;
+            return names.ToImmutableArray();
         }
     }
 }

@@ -15,7 +15,7 @@ namespace OverlappedAnalyzers.Model
         public const string StartOperation = "StartOperation";
         public const string Complete = "Complete";
 
-        private static readonly ImmutableArray<string> BuiltInStartNames = ImmutableArray.Create(
+        public static readonly ImmutableArray<string> BuiltInStartNames = ImmutableArray.Create(
             StartOperation, "AllocateNativeOverlapped", "UnsafeAllocateNativeOverlapped", "Pack", "UnsafePack");
 
         private readonly KnownSymbols symbols;

@@ -45,13 +45,29 @@ namespace OverlappedAnalyzers.Rules
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
+                // The fast path: no tree names an allocator, so nothing can leak one; register nothing.
+                var trees = TreeGate.Create(start.Compilation, NativeAllocations.GateNames, start.CancellationToken);
+                if (trees.IsEmpty)
+                {
+                    return;
+                }
+
                 var allocations = new NativeAllocations(KnownSymbols.Create(start.Compilation), start.Compilation);
                 if (allocations.IsEmpty)
                 {
                     return;
                 }
 
-                start.RegisterSymbolStartAction(symbolStart => OnType(symbolStart, allocations), SymbolKind.NamedType);
+                start.RegisterSymbolStartAction(
+                    symbolStart =>
+                    {
+                        // A type none of whose declarations names an allocator can neither allocate nor own an allocation.
+                        if (trees.ContainsAny(symbolStart.Symbol.DeclaringSyntaxReferences))
+                        {
+                            OnType(symbolStart, allocations);
+                        }
+                    },
+                    SymbolKind.NamedType);
             });
         }
 

@@ -14,7 +14,8 @@ namespace OverlappedAnalyzers.Rules
     /// OVL001 and OVL002: an overlapped operation started, then a synchronous failure (error != 997), then an
     /// exit without finishing what was started — or after finishing a different overlapped. OVL006: the start
     /// itself comes after a native call already had the OVERLAPPED. One path analysis answers all three.
-    /// Registers per code block (live IDE analysis), gated by text before any binding.
+    /// Registers per code block (live IDE analysis) only when some tree names a start method; a block is then gated
+    /// by its tree, then by its own text, before any binding.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SyncFailureAnalyzer : DiagnosticAnalyzer
@@ -42,7 +43,7 @@ namespace OverlappedAnalyzers.Rules
             context.EnableConcurrentExecution();
             context.RegisterCompilationStartAction(start =>
             {
-                var facts = CompilationFacts.TryCreate(start.Compilation, start.Options);
+                var facts = CompilationFacts.TryCreate(start.Compilation, start.Options, start.CancellationToken);
                 if (facts is null)
                 {
                     return;
@@ -55,6 +56,11 @@ namespace OverlappedAnalyzers.Rules
         private static void AnalyzeCodeBlock(CodeBlockAnalysisContext context, CompilationFacts facts)
         {
             var tree = context.CodeBlock.SyntaxTree;
+            if (!facts.Trees.Contains(tree))
+            {
+                return;
+            }
+
             var pairs = facts.PairsFor(context.Options, tree);
             if (!TextGate.ContainsAnyIdentifier(tree.GetText(context.CancellationToken), context.CodeBlock.Span, pairs.StartNames))
             {

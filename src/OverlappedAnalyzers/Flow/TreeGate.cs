@@ -1,0 +1,57 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace OverlappedAnalyzers.Flow
+{
+    /// <summary>
+    /// The compilation-start fast path: the syntax trees whose text mentions one of a rule's gate identifiers.
+    /// Type-existence checks never say no on .NET (every reference set holds GCHandle, Marshal and
+    /// ThreadPoolBoundHandle), but code without overlapped I/O never names a start or an allocator, so a rule
+    /// whose gate finds no tree registers nothing, and one that finds some skips every other tree before any
+    /// binding. One vectorized scan per tree per compilation; nothing outlives the compilation.
+    /// </summary>
+    internal sealed class TreeGate
+    {
+        private readonly ImmutableHashSet<SyntaxTree> trees;
+
+        private TreeGate(ImmutableHashSet<SyntaxTree> trees)
+        {
+            this.trees = trees;
+        }
+
+        /// <summary>True when no tree can hold the pattern: the rule registers nothing for this compilation.</summary>
+        public bool IsEmpty => trees.IsEmpty;
+
+        public static TreeGate Create(Compilation compilation, ImmutableArray<string> identifiers, CancellationToken cancellationToken)
+        {
+            var builder = ImmutableHashSet.CreateBuilder<SyntaxTree>();
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (TextGate.ContainsAnyIdentifier(tree.GetText(cancellationToken), identifiers))
+                {
+                    builder.Add(tree);
+                }
+            }
+
+            return new TreeGate(builder.ToImmutable());
+        }
+
+        public bool Contains(SyntaxTree tree) => trees.Contains(tree);
+
+        /// <summary>A type is worth analyzing when any of its declarations (partial parts included) is in a gated tree.</summary>
+        public bool ContainsAny(IEnumerable<SyntaxReference> declarations)
+        {
+            foreach (var declaration in declarations)
+            {
+                if (trees.Contains(declaration.SyntaxTree))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
+using OverlappedAnalyzers.Rules;
+using OverlappedAnalyzers.Tests.Infrastructure;
+using Xunit;
+
+namespace OverlappedAnalyzers.Tests.Host
+{
+    /// <summary>
+    /// The compilation-start fast path, observed the way the host sees it: the driver's telemetry counts the
+    /// actions each analyzer registered. Code without overlapped I/O must cost one compilation-start action and
+    /// nothing else; code with it must get the per-block and per-type actions the rules need.
+    /// </summary>
+    public class FastPathRegistrationTests
+    {
+        private const string OrdinaryCode = @"
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+
+namespace Shop
+{
+    public sealed record Order(int Id, decimal Total);
+
+    public sealed class OrderRepository : IDisposable
+    {
+        private readonly List<Order> m_orders = new List<Order>();
+        private readonly StreamWriter m_log = new StreamWriter(new MemoryStream());
+
+        public IEnumerable<Order> Large(decimal limit) => m_orders.Where(o => o.Total > limit).OrderBy(o => o.Id);
+
+        public async Task<int> SaveAsync(Order order)
+        {
+            if (order.Total < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(order));
+            }
+
+            m_orders.Add(order);
+            await m_log.WriteLineAsync(order.ToString());
+            return m_orders.Count;
+        }
+
+        public void Dispose() => m_log.Dispose();
+    }
+}";
+
+        private const string LeakyCode = @"
+using System;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Io;
+
+class Socket
+{
+    private readonly Overlapped m_inOverlapped = new Overlapped();
+
+    public void Receive(IntPtr handle)
+    {
+        m_inOverlapped.StartOperation(OperationType.Receive);
+        if (Native.WSARecv(handle, IntPtr.Zero, m_inOverlapped.Address) != SocketError.IOPending)
+        {
+            throw new SocketException();
+        }
+    }
+}";
+
+        public static IEnumerable<object[]> Analyzers() => new[]
+        {
+            new object[] { new SyncFailureAnalyzer() },
+            new object[] { new HandleLeakAnalyzer() },
+            new object[] { new DisposeAnalyzer() },
+        };
+
+        [Theory]
+        [MemberData(nameof(Analyzers))]
+        public async Task CodeWithoutOverlappedIo_RegistersNothingAfterCompilationStart(DiagnosticAnalyzer analyzer)
+        {
+            Compilation compilation = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("More.cs", OrdinaryCode.Replace("Shop", "Shop2")));
+
+            AnalyzerTelemetryInfo telemetry = await TelemetryAsync(compilation, analyzer);
+
+            Assert.Equal(1, telemetry.CompilationStartActionsCount);
+            Assert.Equal(0, ActionsRegisteredAfterStart(telemetry));
+        }
+
+        [Fact]
+        public async Task OverlappedCode_GetsPerBlockAndPerTypeActions()
+        {
+            Compilation compilation = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("Io.cs", TestSources.Overlapped), ("Socket.cs", LeakyCode));
+
+            Assert.Equal(1, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).CodeBlockActionsCount);
+            Assert.Equal(1, (await TelemetryAsync(compilation, new HandleLeakAnalyzer())).SymbolStartActionsCount);
+            Assert.Equal(1, (await TelemetryAsync(compilation, new DisposeAnalyzer())).SymbolStartActionsCount);
+        }
+
+        [Fact]
+        public async Task AConfiguredPair_OpensTheGateForItsStartName()
+        {
+            const string session = @"
+class Session { public void Begin() { } public void End() { } }
+class User
+{
+    private readonly Session m_session = new Session();
+    public void Run(int error) { m_session.Begin(); if (error != 997) { throw new System.Exception(); } }
+}";
+            Compilation compilation = await HostCompilation.CreateAsync(("Session.cs", session));
+            var options = new TestAnalyzerConfigOptions(("overlapped_analyzers.operation_pairs", "Session.Begin:End")).ToAnalyzerOptions();
+
+            Assert.Equal(0, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).CodeBlockActionsCount);
+            AnalyzerTelemetryInfo configured = await TelemetryAsync(compilation, new SyncFailureAnalyzer(), options);
+            Assert.Equal(1, configured.CodeBlockActionsCount);
+        }
+
+        private static async Task<AnalyzerTelemetryInfo> TelemetryAsync(Compilation compilation, DiagnosticAnalyzer analyzer, AnalyzerOptions? options = null)
+        {
+            var exceptions = new List<string>();
+            CompilationWithAnalyzers host = HostCompilation.WithAnalyzers(compilation, new[] { analyzer }, options, exceptions);
+            await host.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Empty(exceptions);
+            return await host.GetAnalyzerTelemetryInfoAsync(analyzer, CancellationToken.None);
+        }
+
+        private static int ActionsRegisteredAfterStart(AnalyzerTelemetryInfo t) =>
+            t.CompilationEndActionsCount + t.CompilationActionsCount + t.SyntaxTreeActionsCount + t.AdditionalFileActionsCount
+            + t.SemanticModelActionsCount + t.SymbolActionsCount + t.SymbolStartActionsCount + t.SymbolEndActionsCount
+            + t.SyntaxNodeActionsCount + t.CodeBlockStartActionsCount + t.CodeBlockEndActionsCount + t.CodeBlockActionsCount
+            + t.OperationActionsCount + t.OperationBlockStartActionsCount + t.OperationBlockEndActionsCount + t.OperationBlockActionsCount
+            + t.SuppressionActionsCount;
+    }
+}
