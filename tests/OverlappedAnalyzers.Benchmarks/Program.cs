@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -24,7 +25,9 @@ namespace OverlappedAnalyzers.Benchmarks
   --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant;
                         1 repetition; compile, driver-empty, driver, ovl, ca only
   --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant (default: all)
-  --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate
+  --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate,
+                        only when named: ovl-each (each OVL analyzer type alone), shape-codeblock, shape-symbolstart,
+                        shape-semanticmodel (a no-op callback in each registration shape: the driver's own cost)
                         (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes)
   --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3)
   --seed N              corpus generator seed (default 7)
@@ -83,10 +86,23 @@ namespace OverlappedAnalyzers.Benchmarks
                 configurations.Add(new Configuration("idisp", AnalyzerSets.IDisposable()));
             }
 
+            if (options.Configs.Contains("ovl-each"))
+            {
+                // One configuration per rule analyzer, to find which one a regression belongs to.
+                foreach (var analyzer in ours.Analyzers)
+                {
+                    string key = "ovl:" + analyzer.GetType().Name;
+                    configurations.Add(new Configuration(key, new AnalyzerSet(key, ImmutableArray.Create(analyzer), ours.DiagnosticOptions, ours.Source)));
+                }
+            }
+
             configurations.Add(new Configuration("probe-naive", AnalyzerSets.Probe("probe: CFG of every method", new NaiveCfgProbe())));
             configurations.Add(new Configuration("probe-opgate", AnalyzerSets.Probe("probe: gate in operation block", new OperationGateProbe())));
             configurations.Add(new Configuration("probe-syntaxgate", AnalyzerSets.Probe("probe: gate in syntax action", new SyntaxGateProbe())));
-            configurations = configurations.Where(c => options.Configs.Contains(c.Key)).ToList();
+            configurations.Add(new Configuration("shape-codeblock", AnalyzerSets.Probe("shape: no-op code-block action", new RegistrationShapeProbe(RegistrationShape.CodeBlock))));
+            configurations.Add(new Configuration("shape-symbolstart", AnalyzerSets.Probe("shape: no-op symbol-start action", new RegistrationShapeProbe(RegistrationShape.SymbolStart))));
+            configurations.Add(new Configuration("shape-semanticmodel", AnalyzerSets.Probe("shape: no-op semantic-model action", new RegistrationShapeProbe(RegistrationShape.SemanticModel))));
+            configurations = configurations.Where(c => options.Configs.Contains(c.Key) || (c.Key.StartsWith("ovl:", StringComparison.Ordinal) && options.Configs.Contains("ovl-each"))).ToList();
             foreach (var c in configurations.Where(c => c.Analyzers != null))
             {
                 log.WriteLine("loaded " + c.Analyzers);
@@ -158,7 +174,7 @@ namespace OverlappedAnalyzers.Benchmarks
         {
             "ovl-20k" or "ovl-200" => config is "compile" or "driver-empty" or "driver" or "ovl" or "ca",
             "none-2k" or "ovl-2k" => true,
-            _ => !config.StartsWith("probe-", StringComparison.Ordinal),
+            _ => !config.StartsWith("probe-", StringComparison.Ordinal) && !config.StartsWith("ovl:", StringComparison.Ordinal),
         };
 
         /// <summary>
@@ -266,12 +282,15 @@ namespace OverlappedAnalyzers.Benchmarks
     internal sealed class Options
     {
         private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant" };
-        private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate" };
+        private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate", "ovl-each", "shape-codeblock", "shape-symbolstart", "shape-semanticmodel" };
+
+        /// <summary>Diagnostic configurations that answer no target: run only when named in --configs.</summary>
+        private static readonly string[] OnlyWhenAsked = { "ovl-each", "shape-codeblock", "shape-symbolstart", "shape-semanticmodel" };
 
         public bool Help { get; private set; }
         public bool Quick { get; private set; }
         public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
-        public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs;
+        public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs.Except(OnlyWhenAsked).ToArray();
         public bool ConfigsExplicit { get; private set; }
         public int? Reps { get; private set; }
         public int Seed { get; private set; } = 7;

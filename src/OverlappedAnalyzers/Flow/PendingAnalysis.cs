@@ -154,9 +154,10 @@ namespace OverlappedAnalyzers.Flow
             }
             else if (knowledge is ErrorKnowledge.Success or ErrorKnowledge.Pending)
             {
-                // "error != 997 || error == 0": the second test shows this path succeeded after all;
-                // its completion arrives through the port.
-                state = Map(state, fact => fact.ForgetFailure());
+                // "error != 997 || error == 0": the second test shows this path succeeded after all; its completion
+                // arrives through the port. Only receivers still unchecked can fail at a later check: in
+                // "start A; call A; check A; start B; call B; check B" B's failure leaves A in flight, not leaked.
+                state = Map(state, fact => fact.ConfirmInFlight());
             }
 
             switch (branch.Semantics)

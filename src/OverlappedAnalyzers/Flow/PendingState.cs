@@ -28,6 +28,12 @@ namespace OverlappedAnalyzers.Flow
         /// <summary>Not started, yet its OVERLAPPED was handed to a native call: a start now comes too late (OVL006).</summary>
         HandedToNative = 32,
 
-        Started = Pending | Failed | WrongFinished,
+        /// <summary>
+        /// Started, and a check on this path showed its I/O call pending or succeeded: the completion arrives through the
+        /// port. A later failure check on the same path is about another call and must not fail this one.
+        /// </summary>
+        InFlight = 64,
+
+        Started = Pending | Failed | WrongFinished | InFlight,
     }
 }

@@ -75,6 +75,33 @@ namespace OverlappedAnalyzers.Flow
         public ReceiverFact FinishWrongOverlapped(IOperation wrongFinish) =>
             !Has(PendingState.Failed) ? this : new ReceiverFact((State & ~PendingState.Failed) | PendingState.WrongFinished, Starts, Failures, WrongFinishes.Add(wrongFinish));
 
+        /// <summary>
+        /// A check showed an I/O call pending or succeeded. An operation not yet checked is in flight now: its completion
+        /// arrives through the port, and a later failure check is about another call. A failure established earlier
+        /// ("error != 997" then "error == 0") is forgotten as before, though it may be re-established by a later check,
+        /// since a success seen here may belong to another receiver's call.
+        /// </summary>
+        public ReceiverFact ConfirmInFlight()
+        {
+            if (!Has(PendingState.Pending | PendingState.Failed | PendingState.WrongFinished))
+            {
+                return this;
+            }
+
+            var state = State;
+            if (Has(PendingState.Pending))
+            {
+                state = (state & ~PendingState.Pending) | PendingState.InFlight;
+            }
+
+            if (Has(PendingState.Failed | PendingState.WrongFinished))
+            {
+                state = (state & ~(PendingState.Failed | PendingState.WrongFinished)) | PendingState.Pending;
+            }
+
+            return new ReceiverFact(state, Starts, ImmutableHashSet<ControlFlowBranch>.Empty, ImmutableHashSet<IOperation>.Empty, NativeCalls);
+        }
+
         /// <summary>On paths that entered a handler through an implicit exception nothing is known to have failed.</summary>
         public ReceiverFact ForgetFailure()
         {

@@ -14,7 +14,7 @@ namespace OverlappedAnalyzers.Tests.Host
     /// <summary>
     /// The compilation-start fast path, observed the way the host sees it: the driver's telemetry counts the
     /// actions each analyzer registered. Code without overlapped I/O must cost one compilation-start action and
-    /// nothing else; code with it must get the per-block and per-type actions the rules need.
+    /// nothing else; code with it must get the per-tree and per-type actions the rules need.
     /// </summary>
     public class FastPathRegistrationTests
     {
@@ -92,11 +92,11 @@ class Socket
         }
 
         [Fact]
-        public async Task OverlappedCode_GetsPerBlockAndPerTypeActions()
+        public async Task OverlappedCode_GetsPerTreeAndPerTypeActions()
         {
             Compilation compilation = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("Io.cs", TestSources.Overlapped), ("Socket.cs", LeakyCode));
 
-            Assert.Equal(1, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).CodeBlockActionsCount);
+            Assert.Equal(1, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).SemanticModelActionsCount);
             Assert.Equal(1, (await TelemetryAsync(compilation, new HandleLeakAnalyzer())).SymbolStartActionsCount);
             Assert.Equal(1, (await TelemetryAsync(compilation, new DisposeAnalyzer())).SymbolStartActionsCount);
         }
@@ -114,9 +114,9 @@ class User
             Compilation compilation = await HostCompilation.CreateAsync(("Session.cs", session));
             var options = new TestAnalyzerConfigOptions(("overlapped_analyzers.operation_pairs", "Session.Begin:End")).ToAnalyzerOptions();
 
-            Assert.Equal(0, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).CodeBlockActionsCount);
+            Assert.Equal(0, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).SemanticModelActionsCount);
             AnalyzerTelemetryInfo configured = await TelemetryAsync(compilation, new SyncFailureAnalyzer(), options);
-            Assert.Equal(1, configured.CodeBlockActionsCount);
+            Assert.Equal(1, configured.SemanticModelActionsCount);
         }
 
         private static async Task<AnalyzerTelemetryInfo> TelemetryAsync(Compilation compilation, DiagnosticAnalyzer analyzer, AnalyzerOptions? options = null)

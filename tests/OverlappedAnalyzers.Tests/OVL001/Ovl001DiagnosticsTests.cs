@@ -562,5 +562,32 @@ class Socket
         }
     }
 }");
+
+        [Fact]
+        public Task AFailureThatFallsThrough_LeaksAtTheNextCallsThrow() => Expect(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+    private readonly Overlapped m_out = new Overlapped();
+    private bool m_failed;
+
+    public void ReceiveThenSend()
+    {
+        m_in.StartOperation(OperationType.Receive);
+        SocketError error = Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            m_failed = true;
+        }
+
+        m_out.StartOperation(OperationType.Send);
+        error = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            m_out.Complete();
+            {|OVL001:throw new SocketException((int)error);|}
+        }
+    }
+}");
     }
 }

@@ -403,5 +403,33 @@ class Socket
         }
     }
 }");
+        [Fact]
+        public Task AnEarlierOperationInFlight_IsNotFailedByALaterCallsFailure() => Silent(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+    private readonly Overlapped m_out = new Overlapped();
+
+    public void ReceiveThenSend()
+    {
+        m_in.StartOperation(OperationType.Receive);
+        SocketError error = Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            m_in.Complete();
+            throw new SocketException((int)error);
+        }
+
+        // m_in is in flight now: its completion comes through the port whatever happens to the send.
+        m_out.StartOperation(OperationType.Send);
+        error = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            m_out.Complete();
+            throw new SocketException((int)error);
+        }
+    }
+}");
+
     }
 }
