@@ -257,7 +257,7 @@ namespace OverlappedAnalyzers.Flow
         }
 
         /// <summary>
-        /// Calls that reach the kernel: P/Invoke (extern), delegates to native entry points (AcceptEx, ConnectEx),
+        /// Calls that reach the kernel: P/Invoke (extern, [DllImport], [LibraryImport]), delegates to native entry points (AcceptEx, ConnectEx),
         /// function pointers, and native-API abstractions declared as interfaces. A source helper with a body is not one.
         /// </summary>
         private static bool IsNativeCall(IMethodSymbol method) =>
@@ -265,7 +265,23 @@ namespace OverlappedAnalyzers.Flow
             || method.MethodKind == MethodKind.DelegateInvoke
             || method.MethodKind == MethodKind.FunctionPointerSignature
             || method.ContainingType?.TypeKind == TypeKind.Interface
-            || method.GetDllImportData() != null;
+            || method.GetDllImportData() != null
+            || IsLibraryImport(method.PartialDefinitionPart ?? method);
+
+        /// <summary>[LibraryImport] declares a partial method whose generated body marshals and calls the real P/Invoke.</summary>
+        private static bool IsLibraryImport(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "LibraryImportAttribute" } attributeClass
+                    && attributeClass.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static bool IsInSource(IMethodSymbol method) => !method.OriginalDefinition.DeclaringSyntaxReferences.IsEmpty;
 

@@ -837,7 +837,7 @@ namespace OverlappedAnalyzers.Flow
 
         private void Follow(BasicBlock block, ulong[] state, ControlFlowBranch? branch)
         {
-            if (branch is null)
+            if (branch is null || ConstantBranches.IsNeverTaken(block, branch))
             {
                 return;
             }

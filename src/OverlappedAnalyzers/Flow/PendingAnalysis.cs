@@ -143,7 +143,7 @@ namespace OverlappedAnalyzers.Flow
 
         private void Follow(BasicBlock block, ReceiverFact[] state, ControlFlowBranch? branch, ErrorKnowledge knowledge)
         {
-            if (branch is null)
+            if (branch is null || ConstantBranches.IsNeverTaken(block, branch))
             {
                 return;
             }

@@ -40,12 +40,17 @@ namespace OverlappedAnalyzers.Flow
 
         public bool Contains(SyntaxTree tree) => trees.Contains(tree);
 
-        /// <summary>A type is worth analyzing when any of its declarations (partial parts included) is in a gated tree.</summary>
-        public bool ContainsAny(IEnumerable<SyntaxReference> declarations)
+        /// <summary>
+        /// A type is worth analyzing when one of its declarations (partial parts included) is in a gated tree and
+        /// itself names one of the identifiers: a type that never names an allocator cannot allocate, even when
+        /// another type of its file does.
+        /// </summary>
+        public bool Mentions(IEnumerable<SyntaxReference> declarations, ImmutableArray<string> identifiers, CancellationToken cancellationToken)
         {
             foreach (var declaration in declarations)
             {
-                if (trees.Contains(declaration.SyntaxTree))
+                if (trees.Contains(declaration.SyntaxTree)
+                    && TextGate.ContainsAnyIdentifier(declaration.SyntaxTree.GetText(cancellationToken), declaration.Span, identifiers))
                 {
                     return true;
                 }

@@ -62,7 +62,7 @@ namespace OverlappedAnalyzers.Rules
                     symbolStart =>
                     {
                         // A type none of whose declarations names an allocator can neither allocate nor own an allocation.
-                        if (trees.ContainsAny(symbolStart.Symbol.DeclaringSyntaxReferences))
+                        if (trees.Mentions(symbolStart.Symbol.DeclaringSyntaxReferences, NativeAllocations.GateNames, symbolStart.CancellationToken))
                         {
                             OnType(symbolStart, allocations);
                         }

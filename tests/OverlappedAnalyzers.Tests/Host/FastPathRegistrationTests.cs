@@ -5,6 +5,8 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
+using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Model;
 using OverlappedAnalyzers.Rules;
 using OverlappedAnalyzers.Tests.Infrastructure;
 using Xunit;
@@ -100,6 +102,44 @@ class Socket
             Assert.Equal(1, (await TelemetryAsync(compilation, new HandleLeakAnalyzer())).SymbolStartActionsCount);
             Assert.Equal(1, (await TelemetryAsync(compilation, new DisposeAnalyzer())).SymbolStartActionsCount);
         }
+
+        [Fact]
+        public async Task OnlyTypesThatNameAnAllocator_AreAnalyzedForHandleLeaks()
+        {
+            const string mixed = @"
+using System;
+using System.Runtime.InteropServices;
+
+class Pinner
+{
+    private GCHandle m_pin;
+    public void Pin(byte[] buffer) { m_pin = GCHandle.Alloc(buffer, GCHandleType.Pinned); }
+    public void Unpin() { if (m_pin.IsAllocated) { m_pin.Free(); } }
+}
+
+class Counter
+{
+    private IntPtr m_handle;
+    public int Count(int[] values) { m_handle = IntPtr.Zero; return values.Length; }
+}
+
+class Summer
+{
+    public int Sum(int[] values) { int total = 0; foreach (var v in values) { total += v; } return total; }
+}";
+            Compilation compilation = await HostCompilation.CreateAsync(("Mixed.cs", mixed));
+            var trees = TreeGate.Create(compilation, NativeAllocations.GateNames, CancellationToken.None);
+
+            // The tree names an allocator, but only Pinner's own declaration does: Counter (an IntPtr field) and
+            // Summer get no per-member work from the handle rules.
+            Assert.False(trees.IsEmpty);
+            Assert.True(Mentions(compilation, trees, "Pinner"));
+            Assert.False(Mentions(compilation, trees, "Counter"));
+            Assert.False(Mentions(compilation, trees, "Summer"));
+        }
+
+        private static bool Mentions(Compilation compilation, TreeGate trees, string typeName) =>
+            trees.Mentions(compilation.GetTypeByMetadataName(typeName)!.DeclaringSyntaxReferences, NativeAllocations.GateNames, CancellationToken.None);
 
         [Fact]
         public async Task AConfiguredPair_OpensTheGateForItsStartName()

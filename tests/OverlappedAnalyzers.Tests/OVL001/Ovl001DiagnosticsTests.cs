@@ -589,5 +589,30 @@ class Socket
         }
     }
 }");
+
+        [Fact]
+        public Task WhileTrueRetryThatThrowsWithoutComplete_ReportsTheThrowOnly() => Expect(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+
+    public void Receive()
+    {
+        while (true)
+        {
+            m_in.StartOperation(OperationType.Receive);
+            var error = Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
+            if (error == SocketError.IOPending || error == SocketError.Success)
+            {
+                return;
+            }
+
+            if (error != SocketError.Interrupted)
+            {
+                {|OVL001:throw new SocketException((int)error);|}
+            }
+        }
+    }
+}");
     }
 }

@@ -431,5 +431,32 @@ class Socket
     }
 }");
 
+
+        [Fact]
+        public Task WhileTrueRetryThatLoopsBackOnInterruption_NeverFallsOutOfTheLoop() => Silent(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+
+    public void Receive()
+    {
+        while (true)
+        {
+            m_in.StartOperation(OperationType.Receive);
+            var error = Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
+            if (error == SocketError.IOPending || error == SocketError.Success)
+            {
+                return;
+            }
+
+            // Interrupted: issue the same receive again (the loop restarts m_in); anything else is fatal.
+            if (error != SocketError.Interrupted)
+            {
+                m_in.Complete();
+                throw new SocketException((int)error);
+            }
+        }
+    }
+}");
     }
 }

@@ -174,5 +174,29 @@ class Buffer : IDisposable
 
     public void Dispose() => Marshal.FreeHGlobal(m_block);
 }");
+
+        [Fact]
+        public Task FreedBeforeTheOnlyExitOfAWhileTrueLoop_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(@"
+using System;
+using System.Runtime.InteropServices;
+
+class Poller
+{
+    public int Poll()
+    {
+        IntPtr block = Marshal.AllocHGlobal(64);
+        Marshal.WriteInt32(block, 0);
+        int attempts = 0;
+        while (true)
+        {
+            attempts++;
+            if (Marshal.ReadInt32(block) == 0)
+            {
+                Marshal.FreeHGlobal(block);
+                return attempts;
+            }
+        }
+    }
+}");
     }
 }

@@ -77,6 +77,32 @@ class Socket
 }");
 
         [Fact]
+        public Task StartAfterLibraryImport_IsReported() => Check(@"
+static partial class Interop
+{
+    [LibraryImport(""ws2_32.dll"", SetLastError = true)]
+    internal static partial SocketError WSASend(IntPtr socket, IntPtr buffers, IntPtr overlapped);
+
+    // What the LibraryImport generator emits, written out so the test needs no generator.
+    internal static partial SocketError WSASend(IntPtr socket, IntPtr buffers, IntPtr overlapped) => SocketError.Success;
+}
+
+class Socket
+{
+    private readonly Overlapped m_out = new Overlapped();
+
+    public void Send()
+    {
+        var error = Interop.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        {|OVL006:m_out.StartOperation(OperationType.Send)|};
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            m_out.Complete();
+        }
+    }
+}");
+
+        [Fact]
         public Task StartBeforeTheCall_AndRestartAfterComplete_AreSilent() => Check(@"
 class Socket
 {
