@@ -34,6 +34,8 @@ namespace OverlappedAnalyzers.Benchmarks
   --ovl-assembly PATH   measure this OverlappedAnalyzers.dll instead of the one built with the benchmark
   --out FILE            also write the markdown report to FILE
   --dump DIR            write the generated corpora to DIR (for inspection) and continue
+  --phases              instead of the run: OVL001/002/006's pipeline on the giant corpora, phase by phase
+                        (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds
 ";
 
         private static async Task<int> Main(string[] args)
@@ -53,6 +55,23 @@ namespace OverlappedAnalyzers.Benchmarks
             if (options.Help)
             {
                 Console.WriteLine(Usage);
+                return 0;
+            }
+
+            if (options.Phases)
+            {
+                var giant = new[]
+                {
+                    new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, options.Seed)),
+                    new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, options.Seed)),
+                };
+                string profile = PhaseProfile.Run(giant, options.Reps ?? 12);
+                Console.WriteLine(profile);
+                if (options.Out != null)
+                {
+                    File.WriteAllText(options.Out, profile);
+                }
+
                 return 0;
             }
 
@@ -289,6 +308,7 @@ namespace OverlappedAnalyzers.Benchmarks
 
         public bool Help { get; private set; }
         public bool Quick { get; private set; }
+        public bool Phases { get; private set; }
         public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
         public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs.Except(OnlyWhenAsked).ToArray();
         public bool ConfigsExplicit { get; private set; }
@@ -338,6 +358,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--out":
                         o.Out = Next();
+                        break;
+                    case "--phases":
+                        o.Phases = true;
                         break;
                     case "--dump":
                         o.Dump = Next();
