@@ -101,6 +101,91 @@ namespace OverlappedAnalyzers.Flow
             return block.BranchValue?.Syntax;
         }
 
+        /// <summary>
+        /// A <c>return;</c> of a void method, which lowering turns into a plain branch to the exit: the return that
+        /// follows the source block's last statement, or the one a conditional branch (<c>if (...) return;</c>,
+        /// <c>case X: return;</c>) starts with. Null when the path really falls off the end.
+        /// </summary>
+        public static ReturnStatementSyntax? VoidReturnSyntax(BasicBlock source, ControlFlowBranch branch)
+        {
+            SyntaxNode? next;
+            if (branch.IsConditionalSuccessor || source.Operations.IsEmpty)
+            {
+                var condition = source.BranchValue?.Syntax;
+                if (condition is null)
+                {
+                    return null;
+                }
+
+                var takenWhenTrue = branch.IsConditionalSuccessor == (source.ConditionKind == ControlFlowConditionKind.WhenTrue);
+                next = FirstStatement(BranchStatement(condition, takenWhenTrue));
+            }
+            else
+            {
+                next = StatementAfter(source.Operations[source.Operations.Length - 1].Syntax.FirstAncestorOrSelf<StatementSyntax>());
+            }
+
+            return next is ReturnStatementSyntax { Expression: null } voidReturn ? voidReturn : null;
+        }
+
+        /// <summary>The statement control reaches after <paramref name="statement"/> completes, leaving blocks and ifs (not loops).</summary>
+        private static StatementSyntax? StatementAfter(StatementSyntax? statement)
+        {
+            for (var current = statement; current != null;)
+            {
+                var siblings = current.Parent switch
+                {
+                    BlockSyntax block => block.Statements,
+                    SwitchSectionSyntax section => section.Statements,
+                    _ => default(SyntaxList<StatementSyntax>?),
+                };
+                if (siblings is { } list)
+                {
+                    var index = list.IndexOf(current);
+                    if (index >= 0 && index + 1 < list.Count)
+                    {
+                        return list[index + 1];
+                    }
+
+                    if (current.Parent is SwitchSectionSyntax)
+                    {
+                        return null;
+                    }
+                }
+
+                current = current.Parent switch
+                {
+                    BlockSyntax { Parent: StatementSyntax parentStatement } when parentStatement is BlockSyntax or IfStatementSyntax => parentStatement,
+                    BlockSyntax { Parent: ElseClauseSyntax { Parent: IfStatementSyntax elseOwner } } => elseOwner,
+                    IfStatementSyntax ifStatement => ifStatement,
+                    ElseClauseSyntax { Parent: IfStatementSyntax owner } => owner,
+                    _ => null,
+                };
+            }
+
+            return null;
+        }
+
+        private static SyntaxNode? FirstStatement(SyntaxNode? branch)
+        {
+            for (var depth = 0; depth < 16; depth++)
+            {
+                switch (branch)
+                {
+                    case BlockSyntax block:
+                        branch = block.Statements.FirstOrDefault();
+                        break;
+                    case SwitchSectionSyntax section:
+                        branch = section.Statements.FirstOrDefault();
+                        break;
+                    default:
+                        return branch;
+                }
+            }
+
+            return branch;
+        }
+
         /// <summary>The statement that calls a [DoesNotReturn] method.</summary>
         public static SyntaxNode DoesNotReturnSyntax(IOperation call) =>
             call.Syntax.FirstAncestorOrSelf<StatementSyntax>() is ExpressionStatementSyntax statement && statement.Expression.Span.Contains(call.Syntax.Span)

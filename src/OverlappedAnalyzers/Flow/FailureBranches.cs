@@ -1,5 +1,6 @@
 using System;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -41,7 +42,7 @@ namespace OverlappedAnalyzers.Flow
                         return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
                     }
 
-                    var equality = ConstantPattern(value!, constant);
+                    var equality = ConstantPattern(value!, constant, binary.Syntax.Parent is CaseSwitchLabelSyntax);
                     return binary.OperatorKind == BinaryOperatorKind.Equals ? equality : (equality.OnNoMatch, equality.OnMatch);
 
                 case IIsPatternOperation isPattern when IsErrorCandidate(isPattern.Value, captures):
@@ -62,7 +63,7 @@ namespace OverlappedAnalyzers.Flow
             switch (pattern)
             {
                 case IConstantPatternOperation constantPattern when TryGetConstant(constantPattern.Value, out var constant):
-                    return ConstantPattern(value, constant);
+                    return ConstantPattern(value, constant, constantPattern.Syntax.Parent is CasePatternSwitchLabelSyntax or SwitchExpressionArmSyntax);
 
                 case INegatedPatternOperation negated:
                     var inner = Pattern(negated.Pattern, value, depth + 1);
@@ -81,7 +82,7 @@ namespace OverlappedAnalyzers.Flow
         }
 
         /// <summary>Knowledge from <c>value == constant</c> being true (match) or false (no match).</summary>
-        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) ConstantPattern(IOperation value, long constant)
+        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) ConstantPattern(IOperation value, long constant, bool inSwitchSection = false)
         {
             if (constant == IoPending)
             {
@@ -95,8 +96,12 @@ namespace OverlappedAnalyzers.Flow
 
             // Equality with another specific error code excludes 997 too (a switch section such as
             // "case SocketError.ConnectionReset:"), but only when the value is known to be an error code:
-            // for a plain int, "ret == -1" means "ask GetLastError", not "failed".
-            if (constant != SocketErrorSentinel && IsSocketError(value.Type))
+            // for a plain int, "ret == -1" means "ask GetLastError", not "failed", and "count == 16" means nothing at all.
+            // An int is an error code when it comes straight from GetLastError and friends and a switch sorts it into
+            // sections ("int e = Marshal.GetLastWin32Error(); switch (e) { case 10054: ... }"). An if on such an int
+            // ("if (hr == ERROR_ACCESS_DENIED) { cleanup = true; break; }") often sets a flag a later free depends on,
+            // which this path-insensitive analysis cannot correlate: there, stay silent.
+            if (constant != SocketErrorSentinel && (IsSocketError(value.Type) || (inSwitchSection && IsLastErrorValue(value))))
             {
                 return (ErrorKnowledge.NotPending, ErrorKnowledge.Unknown);
             }
@@ -165,6 +170,56 @@ namespace OverlappedAnalyzers.Flow
                     return false;
             }
         }
+
+        /// <summary>
+        /// <c>Marshal.GetLastWin32Error()</c>, <c>GetLastPInvokeError()</c>, <c>GetLastSystemError()</c>, a P/Invoke
+        /// <c>GetLastError()</c>/<c>WSAGetLastError()</c>, or a local initialized from one of them.
+        /// </summary>
+        private static bool IsLastErrorValue(IOperation value)
+        {
+            switch (value)
+            {
+                case IInvocationOperation call:
+                    return IsLastErrorName(call.TargetMethod.Name);
+
+                case ILocalReferenceOperation local:
+                    foreach (var reference in local.Local.DeclaringSyntaxReferences)
+                    {
+                        if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+                            && StripCasts(initializer) is InvocationExpressionSyntax invocation
+                            && IsLastErrorName(invocation.Expression switch
+                            {
+                                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                                IdentifierNameSyntax name => name.Identifier.ValueText,
+                                _ => string.Empty,
+                            }))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+
+                default:
+                    return false;
+            }
+        }
+
+        private static ExpressionSyntax StripCasts(ExpressionSyntax expression)
+        {
+            while (expression is CastExpressionSyntax or ParenthesizedExpressionSyntax)
+            {
+                expression = expression is CastExpressionSyntax cast ? cast.Expression : ((ParenthesizedExpressionSyntax)expression).Expression;
+            }
+
+            return expression;
+        }
+
+        private static bool IsLastErrorName(string name) =>
+            name.EndsWith("LastError", StringComparison.Ordinal)
+            || name.EndsWith("LastWin32Error", StringComparison.Ordinal)
+            || name.EndsWith("LastPInvokeError", StringComparison.Ordinal)
+            || name.EndsWith("LastSystemError", StringComparison.Ordinal);
 
         private static bool IsSocketError(ITypeSymbol? type) =>
             type is { Name: "SocketError", TypeKind: TypeKind.Enum } && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";

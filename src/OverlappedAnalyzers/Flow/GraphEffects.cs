@@ -134,6 +134,20 @@ namespace OverlappedAnalyzers.Flow
                 effects.Add(new Effect(EffectKind.Finish, receiver.Index, call));
             }
 
+            if (IsInSource(method) && call.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                // AbortReceive(error) or a local function that completes m_in itself, without being handed it.
+                foreach (var candidate in Receivers)
+                {
+                    if (candidate.Key.IsDirectMember
+                        && (method.MethodKind == MethodKind.LocalFunction || SymbolEqualityComparer.Default.Equals(method.ContainingType, candidate.Key.Symbol.ContainingType))
+                        && summaries.FinishesMember(method, candidate.Key.Symbol.Name, candidate.Kind, candidate.Configured, cancellationToken))
+                    {
+                        effects.Add(new Effect(EffectKind.Finish, candidate.Index, call));
+                    }
+                }
+            }
+
             CollectArguments(method, call.Arguments, effects);
 
             if (symbols.IsDoesNotReturn(method))

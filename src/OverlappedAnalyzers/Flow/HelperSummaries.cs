@@ -31,6 +31,9 @@ namespace OverlappedAnalyzers.Flow
         /// <summary>The parameter ordinal used for the helper's own receiver (<c>this</c>).</summary>
         public const int ThisOrdinal = -1;
 
+        private readonly ConcurrentDictionary<(IMethodSymbol Method, string Member, string Finish), bool> memberCache =
+            new ConcurrentDictionary<(IMethodSymbol, string, string), bool>(new MemberKeyComparer());
+
         private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal, string Finish), HelperEffect> cache =
             new ConcurrentDictionary<(IMethodSymbol, int, string), HelperEffect>(new SummaryKeyComparer());
 
@@ -45,6 +48,55 @@ namespace OverlappedAnalyzers.Flow
             var finishName = FinishName(kind, configured);
             return cache.GetOrAdd((method, ordinal, finishName), key => Compute(key.Method, key.Ordinal, key.Finish, cancellationToken));
         }
+
+        /// <summary>
+        /// Whether a helper finishes a member of its own type that it reaches by name (<c>m_in.Complete()</c>,
+        /// <c>this.m_in.Complete()</c>, <c>handle.FreeNativeOverlapped(m_ptr)</c>) rather than through a parameter.
+        /// A finish anywhere in the helper counts: when in doubt, the caller stays silent.
+        /// </summary>
+        public bool FinishesMember(IMethodSymbol method, string memberName, PairKind kind, ConfiguredPair? configured, CancellationToken cancellationToken)
+        {
+            method = method.OriginalDefinition;
+            if (method.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return false;
+            }
+
+            var finishName = FinishName(kind, configured);
+            return memberCache.GetOrAdd((method, memberName, finishName), key => ComputeFinishesMember(key.Method, key.Member, key.Finish, cancellationToken));
+        }
+
+        private static bool ComputeFinishesMember(IMethodSymbol method, string memberName, string finishName, CancellationToken cancellationToken)
+        {
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
+                {
+                    if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocation
+                        || access.Name.Identifier.ValueText != finishName)
+                    {
+                        continue;
+                    }
+
+                    var arguments = invocation.ArgumentList.Arguments;
+                    if ((arguments.Count == 0 && NamesMember(access.Expression, memberName))
+                        || (arguments.Count == 1 && NamesMember(arguments[0].Expression, memberName)))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>m</c> or <c>this.m</c>.</summary>
+        private static bool NamesMember(ExpressionSyntax expression, string memberName) => expression switch
+        {
+            IdentifierNameSyntax name => name.Identifier.ValueText == memberName,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText == memberName,
+            _ => false,
+        };
 
         private static string FinishName(PairKind kind, ConfiguredPair? configured) => kind switch
         {
@@ -125,6 +177,15 @@ namespace OverlappedAnalyzers.Flow
                 || parent is EqualsValueClauseSyntax
                 || parent is ReturnStatementSyntax
                 || (parent is InitializerExpressionSyntax && parent.IsKind(SyntaxKind.CollectionInitializerExpression));
+        }
+
+        private sealed class MemberKeyComparer : System.Collections.Generic.IEqualityComparer<(IMethodSymbol Method, string Member, string Finish)>
+        {
+            public bool Equals((IMethodSymbol Method, string Member, string Finish) x, (IMethodSymbol Method, string Member, string Finish) y) =>
+                x.Member == y.Member && x.Finish == y.Finish && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+            public int GetHashCode((IMethodSymbol Method, string Member, string Finish) obj) =>
+                unchecked((SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31) + obj.Member.GetHashCode());
         }
 
         private sealed class SummaryKeyComparer : System.Collections.Generic.IEqualityComparer<(IMethodSymbol Method, int Ordinal, string Finish)>

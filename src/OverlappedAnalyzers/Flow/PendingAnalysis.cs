@@ -200,6 +200,10 @@ namespace OverlappedAnalyzers.Flow
             {
                 ReportExit(state, ExitKind.Return, ExitLocator.ReturnSyntax(block), block.BranchValue);
             }
+            else if (ExitLocator.VoidReturnSyntax(block, branch) is { } voidReturn)
+            {
+                ReportExit(state, ExitKind.Return, voidReturn, null);
+            }
             else
             {
                 ReportExit(state, ExitKind.EndOfBranch, null, null);
@@ -347,7 +351,16 @@ namespace OverlappedAnalyzers.Flow
         private void Add(PendingFinding finding)
         {
             var key = (finding.Kind, finding.Node, finding.Receiver.Index);
-            if (findings.Count < MaxFindings && !findings.ContainsKey(key))
+            if (findings.TryGetValue(key, out var existing))
+            {
+                // A fall-off finding reported on the last statement of a failure branch that is itself a throw or a
+                // return gives way to the finding of that exit, which words the message and the fix for it.
+                if (existing.ExitKind == ExitKind.EndOfBranch && finding.ExitKind != ExitKind.EndOfBranch)
+                {
+                    findings[key] = finding;
+                }
+            }
+            else if (findings.Count < MaxFindings)
             {
                 findings.Add(key, finding);
             }

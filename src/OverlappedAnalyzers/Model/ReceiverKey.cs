@@ -33,6 +33,12 @@ namespace OverlappedAnalyzers.Model
 
         public static ReceiverKey ForVariable(ISymbol localOrParameter) => new ReceiverKey(ImmutableArray.Create(localOrParameter), rootIsThis: false);
 
+        /// <summary>
+        /// A field or property of <c>this</c> (or a static one of a type): the receivers a helper of the same type can
+        /// reach by name without being handed them, e.g. <c>AbortReceive()</c> calling <c>m_in.Complete()</c>.
+        /// </summary>
+        public bool IsDirectMember => path.Length == 2 && (rootIsThis || path[0] is INamedTypeSymbol);
+
         public ReceiverKey Append(ISymbol member) => new ReceiverKey(path.Add(member), rootIsThis);
 
         /// <summary>The name users see: the chain without <c>this</c>, e.g. <c>m_socket.m_inOverlapped</c>.</summary>

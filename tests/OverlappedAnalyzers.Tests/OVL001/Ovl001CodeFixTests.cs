@@ -382,5 +382,64 @@ class Socket
         }
     }
 }");
+
+        [Fact]
+        public Task VoidReturnInASwitchSection_CompletesBeforeThatReturn() => Fix(@"
+class Socket
+{
+    private readonly Overlapped m_out = new Overlapped();
+
+    public bool Closed { get; private set; }
+
+    public void Send()
+    {
+        m_out.StartOperation(OperationType.Send);
+        SocketError rc = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (rc == SocketError.Success)
+        {
+            return;
+        }
+
+        switch (Native.GetLastError())
+        {
+            case 997:
+                return;
+            case 10054:
+                Closed = true;
+                {|OVL001:return;|}
+            default:
+                {|OVL001:throw new SocketException();|}
+        }
+    }
+}", @"
+class Socket
+{
+    private readonly Overlapped m_out = new Overlapped();
+
+    public bool Closed { get; private set; }
+
+    public void Send()
+    {
+        m_out.StartOperation(OperationType.Send);
+        SocketError rc = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (rc == SocketError.Success)
+        {
+            return;
+        }
+
+        switch (Native.GetLastError())
+        {
+            case 997:
+                return;
+            case 10054:
+                Closed = true;
+                m_out.Complete();
+                return;
+            default:
+                m_out.Complete();
+                throw new SocketException();
+        }
+    }
+}");
     }
 }

@@ -614,5 +614,86 @@ class Socket
         }
     }
 }");
+
+        [Fact]
+        public Task SwitchWithDefault_EveryNonPendingSectionLeaks() => Expect(@"
+class Socket
+{
+    private const int WSA_IO_PENDING = 997;
+    private const int WSAECONNRESET = 10054;
+    private readonly Overlapped m_out = new Overlapped();
+
+    public bool Closed { get; private set; }
+
+    public void Send()
+    {
+        m_out.StartOperation(OperationType.Send);
+        SocketError rc = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (rc == SocketError.Success)
+        {
+            return;
+        }
+
+        switch (Native.GetLastError())
+        {
+            case WSA_IO_PENDING:
+                return;
+            case WSAECONNRESET:
+                Closed = true;
+                {|OVL001:return;|}
+            default:
+                {|OVL001:throw new SocketException();|}
+        }
+    }
+}");
+
+        [Fact]
+        public Task AHelperThatCompletesAnotherField_DoesNotFinishThisOne() => Expect(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+    private readonly Overlapped m_out = new Overlapped();
+
+    public bool Receive()
+    {
+        m_in.StartOperation(OperationType.Receive);
+        if (Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address) != SocketError.IOPending)
+        {
+            AbortSend();
+            {|OVL001:return false;|}
+        }
+
+        return true;
+    }
+
+    private void AbortSend() => m_out.Complete();
+}");
+
+        [Fact]
+        public Task SwitchOnTheLastErrorInt_ASpecificErrorBeforeThePendingCaseLeaks() => Expect(@"
+class Socket
+{
+    private readonly Overlapped m_out = new Overlapped();
+
+    public void Send()
+    {
+        m_out.StartOperation(OperationType.Send);
+        if (Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address) == SocketError.Success)
+        {
+            return;
+        }
+
+        int error = Marshal.GetLastWin32Error();
+        switch (error)
+        {
+            case 10054:
+                {|OVL001:throw new ObjectDisposedException(""closed"");|}
+            case 997:
+                return;
+            default:
+                {|OVL001:throw new SocketException(error);|}
+        }
+    }
+}");
     }
 }

@@ -458,5 +458,101 @@ class Socket
         }
     }
 }");
+
+        [Fact]
+        public Task AHelperOfTheTypeThatCompletesTheFieldByName_Finishes() => Silent(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+    private readonly Overlapped m_out = new Overlapped();
+
+    public bool Receive()
+    {
+        m_in.StartOperation(OperationType.Receive);
+        if (Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address) != SocketError.Success)
+        {
+            int error = Native.GetLastError();
+            if (error != 997)
+            {
+                AbortReceive(error);
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public void Send()
+    {
+        m_out.StartOperation(OperationType.Send);
+        var error = Native.WSASend(IntPtr.Zero, IntPtr.Zero, m_out.Address);
+        if (error != SocketError.Success && error != SocketError.IOPending)
+        {
+            Fail((int)error);
+        }
+
+        void Fail(int code)
+        {
+            this.m_out.Complete();
+            Console.WriteLine(code);
+        }
+    }
+
+    private void AbortReceive(int error)
+    {
+        m_in.Complete();
+        Console.WriteLine(error);
+    }
+}");
+
+        [Fact]
+        public Task AnIntComparedWithAConstant_IsNotAnErrorCodeUnlessItComesFromGetLastError() => Silent(@"
+class Socket
+{
+    private readonly Overlapped m_in = new Overlapped();
+
+    public void Receive(byte[] buffer)
+    {
+        m_in.StartOperation(OperationType.Receive);
+        Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
+        int length = buffer.Length;
+        if (length == 16)
+        {
+            throw new ArgumentException(""pending receive, odd buffer"");
+        }
+    }
+}");
+
+        [Fact]
+        public Task ASpecificErrorTestedByIfThatSetsACleanupFlag_IsLeftToTheFlag() => Silent(@"
+class EventLoop
+{
+    private readonly Overlapped m_wait = new Overlapped();
+    private bool m_stop;
+
+    public void Run()
+    {
+        bool cleanup = false;
+        while (!m_stop)
+        {
+            m_wait.StartOperation(OperationType.Receive);
+            if (Native.WSARecv(IntPtr.Zero, IntPtr.Zero, m_wait.Address) != SocketError.Success)
+            {
+                int hr = Marshal.GetLastWin32Error();
+                if (hr == 5 || hr == 1167)
+                {
+                    // Device gone: leave the loop, the flag frees below.
+                    cleanup = true;
+                    break;
+                }
+            }
+        }
+
+        if (cleanup)
+        {
+            m_wait.Complete();
+        }
+    }
+}");
     }
 }
