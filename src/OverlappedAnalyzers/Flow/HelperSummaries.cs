@@ -72,15 +72,7 @@ namespace OverlappedAnalyzers.Flow
             {
                 foreach (var node in reference.GetSyntax(cancellationToken).DescendantNodes())
                 {
-                    if (node is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } invocation
-                        || access.Name.Identifier.ValueText != finishName)
-                    {
-                        continue;
-                    }
-
-                    var arguments = invocation.ArgumentList.Arguments;
-                    if ((arguments.Count == 0 && NamesMember(access.Expression, memberName))
-                        || (arguments.Count == 1 && NamesMember(arguments[0].Expression, memberName)))
+                    if (node is InvocationExpressionSyntax invocation && IsFinishOf(invocation, memberName, finishName, thisQualified: true))
                     {
                         return true;
                     }
@@ -89,14 +81,6 @@ namespace OverlappedAnalyzers.Flow
 
             return false;
         }
-
-        /// <summary><c>m</c> or <c>this.m</c>.</summary>
-        private static bool NamesMember(ExpressionSyntax expression, string memberName) => expression switch
-        {
-            IdentifierNameSyntax name => name.Identifier.ValueText == memberName,
-            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax name } => name.Identifier.ValueText == memberName,
-            _ => false,
-        };
 
         private static string FinishName(PairKind kind, ConfiguredPair? configured) => kind switch
         {
@@ -140,8 +124,8 @@ namespace OverlappedAnalyzers.Flow
             return effect;
         }
 
-        /// <summary><c>p.Complete()</c>, <c>Complete()</c>/<c>this.Complete()</c> for the receiver, or <c>X.Free*(p)</c>.</summary>
-        private static bool IsFinishOf(InvocationExpressionSyntax invocation, string? parameterName, string finishName)
+        /// <summary><c>p.Complete()</c>, <c>Complete()</c>/<c>this.Complete()</c> for the receiver, or <c>X.Free*(p)</c> (with <paramref name="thisQualified"/>, <c>this.p</c> too).</summary>
+        private static bool IsFinishOf(InvocationExpressionSyntax invocation, string? parameterName, string finishName, bool thisQualified = false)
         {
             var arguments = invocation.ArgumentList.Arguments;
             switch (invocation.Expression)
@@ -155,18 +139,26 @@ namespace OverlappedAnalyzers.Flow
                         return access.Expression is ThisExpressionSyntax && arguments.Count == 0;
                     }
 
-                    if (access.Expression is IdentifierNameSyntax target && target.Identifier.ValueText == parameterName && arguments.Count == 0)
+                    if (arguments.Count == 0 && Names(access.Expression, parameterName, thisQualified))
                     {
                         return true;
                     }
 
                     // Pointer pairs free the argument: handle.FreeNativeOverlapped(p), Overlapped.Free(p).
-                    return arguments.Count == 1 && arguments[0].Expression is IdentifierNameSyntax argument && argument.Identifier.ValueText == parameterName;
+                    return arguments.Count == 1 && Names(arguments[0].Expression, parameterName, thisQualified);
 
                 default:
                     return false;
             }
         }
+
+        /// <summary><c>name</c>, or also <c>this.name</c> when looking for a member of the helper's own type.</summary>
+        private static bool Names(ExpressionSyntax expression, string name, bool thisQualified) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } when thisQualified => member.Identifier.ValueText == name,
+            _ => false,
+        };
 
         /// <summary>The parameter itself is stored or passed on (not merely dereferenced).</summary>
         private static bool IsHandedOn(IdentifierNameSyntax identifier)

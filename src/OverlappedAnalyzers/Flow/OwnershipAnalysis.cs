@@ -884,51 +884,29 @@ namespace OverlappedAnalyzers.Flow
 
         private void LeaveByException(BasicBlock block, ulong[] state, ITypeSymbol? thrownType, LeakReason reason, SyntaxNode? syntax)
         {
-            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            var route = ExceptionRegions.Route(block, thrownType);
+            foreach (var finallyRegion in route.FinallyRegions)
             {
-                var parent = region.EnclosingRegion;
-                if (region.Kind != ControlFlowRegionKind.Try || parent is null)
-                {
-                    continue;
-                }
-
-                if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
-                {
-                    var caught = false;
-                    foreach (var handler in parent.NestedRegions.Skip(1))
-                    {
-                        if (ExceptionRegions.MayCatch(handler.ExceptionType, thrownType))
-                        {
-                            JoinInto(handler.FirstBlockOrdinal, state);
-                            caught = true;
-                        }
-                    }
-
-                    if (caught)
-                    {
-                        return;
-                    }
-                }
-                else if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
-                {
-                    state = ApplyFinally(state, parent.NestedRegions[1]);
-                }
+                state = ApplyFinally(state, finallyRegion);
             }
 
-            ReportExit(state, reason, syntax);
+            if (route.LeavesMethod)
+            {
+                ReportExit(state, reason, syntax);
+                return;
+            }
+
+            foreach (var handler in route.Handlers)
+            {
+                JoinInto(handler.FirstBlockOrdinal, state);
+            }
         }
 
         private void PropagateToHandlersOnTryEntry(BasicBlock block, ulong[] state)
         {
-            for (var region = block.EnclosingRegion; region != null && region.FirstBlockOrdinal == block.Ordinal; region = region.EnclosingRegion)
+            foreach (var handler in ExceptionRegions.HandlersOfTriesStartingAt(block))
             {
-                if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
-                {
-                    foreach (var handler in tryAndCatch.NestedRegions.Skip(1))
-                    {
-                        JoinInto(handler.FirstBlockOrdinal, state);
-                    }
-                }
+                JoinInto(handler.FirstBlockOrdinal, state);
             }
         }
 

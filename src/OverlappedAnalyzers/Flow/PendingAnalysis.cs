@@ -216,54 +216,32 @@ namespace OverlappedAnalyzers.Flow
         /// </summary>
         private void LeaveByException(BasicBlock block, ReceiverFact[] state, ITypeSymbol? thrownType, ExitKind kind, SyntaxNode? syntax)
         {
-            for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+            var route = ExceptionRegions.Route(block, thrownType);
+            foreach (var finallyRegion in route.FinallyRegions)
             {
-                var parent = region.EnclosingRegion;
-                if (region.Kind != ControlFlowRegionKind.Try || parent is null)
-                {
-                    continue;
-                }
-
-                if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
-                {
-                    var caught = false;
-                    foreach (var handler in parent.NestedRegions.Skip(1))
-                    {
-                        // When in doubt whether a handler catches it, assume it does: precision first.
-                        if (ExceptionRegions.MayCatch(handler.ExceptionType, thrownType))
-                        {
-                            JoinInto(handler.FirstBlockOrdinal, state);
-                            caught = true;
-                        }
-                    }
-
-                    if (caught)
-                    {
-                        return;
-                    }
-                }
-                else if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
-                {
-                    state = ApplyFinally(state, parent.NestedRegions[1]);
-                }
+                state = ApplyFinally(state, finallyRegion);
             }
 
-            ReportExit(state, kind, syntax, null);
+            if (route.LeavesMethod)
+            {
+                ReportExit(state, kind, syntax, null);
+                return;
+            }
+
+            foreach (var handler in route.Handlers)
+            {
+                JoinInto(handler.FirstBlockOrdinal, state);
+            }
         }
 
         /// <summary>Code in a try may throw anywhere: its handlers see the state at try entry, minus any failure.</summary>
         private void PropagateToHandlersOnTryEntry(BasicBlock block, ReceiverFact[] state)
         {
-            for (var region = block.EnclosingRegion; region != null && region.FirstBlockOrdinal == block.Ordinal; region = region.EnclosingRegion)
+            ReceiverFact[]? forgotten = null;
+            foreach (var handler in ExceptionRegions.HandlersOfTriesStartingAt(block))
             {
-                if (region.Kind == ControlFlowRegionKind.Try && region.EnclosingRegion is { Kind: ControlFlowRegionKind.TryAndCatch } tryAndCatch)
-                {
-                    var forgotten = Map(state, fact => fact.ForgetFailure());
-                    foreach (var handler in tryAndCatch.NestedRegions.Skip(1))
-                    {
-                        JoinInto(handler.FirstBlockOrdinal, forgotten);
-                    }
-                }
+                forgotten ??= Map(state, fact => fact.ForgetFailure());
+                JoinInto(handler.FirstBlockOrdinal, forgotten);
             }
         }
 
