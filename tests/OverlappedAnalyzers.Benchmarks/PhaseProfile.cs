@@ -9,7 +9,8 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.FlowAnalysis;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
+using OverlappedAnalyzers.Flow.Pending;
 using OverlappedAnalyzers.Model;
 
 namespace OverlappedAnalyzers.Benchmarks

@@ -5,7 +5,8 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
+using OverlappedAnalyzers.Flow.Pending;
 
 namespace OverlappedAnalyzers.Model
 {

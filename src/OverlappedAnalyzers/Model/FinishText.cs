@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
+using OverlappedAnalyzers.Flow.Pending;
 
 namespace OverlappedAnalyzers.Model
 {

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
 
 namespace OverlappedAnalyzers.Model
 {

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Dispose;
 using OverlappedAnalyzers.Model;
 
 namespace OverlappedAnalyzers.Rules

@@ -5,7 +5,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
+using OverlappedAnalyzers.Flow.Pending;
 using OverlappedAnalyzers.Model;
 
 namespace OverlappedAnalyzers.Rules

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
 using OverlappedAnalyzers.Model;
 using OverlappedAnalyzers.Rules;
 using OverlappedAnalyzers.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Text;
-using OverlappedAnalyzers.Flow;
+using OverlappedAnalyzers.Flow.Engine;
 using Xunit;
 
 namespace OverlappedAnalyzers.Tests.Host

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>
     /// Control-flow graphs for a code block: the body's own, then those of its local functions and lambdas
@@ -58,7 +58,7 @@ namespace OverlappedAnalyzers.Flow
 
                 foreach (var block in graph.Blocks)
                 {
-                    foreach (var nested in OperationWalker.PostOrder(block))
+                    foreach (var nested in EvaluationOrder.PostOrder(block))
                     {
                         if (nested is IFlowAnonymousFunctionOperation lambda
                             && TryCreate(() => graph.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken)) is { } lambdaGraph)

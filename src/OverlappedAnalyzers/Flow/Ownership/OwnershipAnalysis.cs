@@ -7,9 +7,11 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using OverlappedAnalyzers.Flow.Engine;
+using OverlappedAnalyzers.Flow.Pending;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Ownership
 {
     /// <summary>
     /// Ownership dataflow for OVL003/OVL005 over one ControlFlowGraph: which allocations (GCHandles, native
@@ -150,7 +152,7 @@ namespace OverlappedAnalyzers.Flow
             var capturedNames = NamesUsedInNestedFunctions();
             foreach (var block in graph.Blocks)
             {
-                foreach (var operation in OperationWalker.PostOrder(block))
+                foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (!allocations.TryGetAllocation(operation, out var family))
@@ -222,7 +224,7 @@ namespace OverlappedAnalyzers.Flow
             {
                 var effects = new List<OwnEffect>();
                 perBlock[block.Ordinal] = effects;
-                foreach (var operation in OperationWalker.PostOrder(block))
+                foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     if (siteByOperation.TryGetValue(operation, out var site))
@@ -619,7 +621,7 @@ namespace OverlappedAnalyzers.Flow
 
             foreach (var block in graph.Blocks)
             {
-                foreach (var operation in OperationWalker.PostOrder(block))
+                foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
                     if (operation is IFlowAnonymousFunctionOperation lambda)
                     {

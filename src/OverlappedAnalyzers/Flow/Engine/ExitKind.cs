@@ -1,4 +1,4 @@
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>How a path leaves the method (RULES.md "Exit").</summary>
     internal enum ExitKind

@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Dispose
 {
     /// <summary>How a method uses an overlapped field or one of its own parameters.</summary>
     internal enum DisposeUseKind

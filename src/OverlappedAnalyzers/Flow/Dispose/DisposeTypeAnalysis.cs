@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Dispose
 {
     /// <summary>
     /// OVL004 for one named type: members report their facts as their operation blocks are analysed (in any

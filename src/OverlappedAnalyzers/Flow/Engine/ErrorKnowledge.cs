@@ -1,4 +1,4 @@
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>What a branch outcome tells about the native error code.</summary>
     internal enum ErrorKnowledge

@@ -2,13 +2,13 @@ using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>
     /// Visits operations in evaluation order (operands before the operation that uses them) without
     /// recursion, so a 10,000-term expression cannot overflow the stack.
     /// </summary>
-    internal static class OperationWalker
+    internal static class EvaluationOrder
     {
         public static IEnumerable<IOperation> PostOrder(IOperation root)
         {

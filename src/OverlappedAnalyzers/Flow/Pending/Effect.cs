@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     internal enum EffectKind
     {

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.Text;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>
     /// The cheapest possible first question: does this text contain one of these identifiers at all? It runs

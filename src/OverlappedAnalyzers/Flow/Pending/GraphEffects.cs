@@ -4,9 +4,10 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using OverlappedAnalyzers.Flow.Engine;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     /// <summary>
     /// The receivers a control-flow graph starts, and, per basic block, what its operations do to them:
@@ -72,7 +73,7 @@ namespace OverlappedAnalyzers.Flow
             var tracked = new Dictionary<ReceiverKey, TrackedReceiver>();
             foreach (var block in graph.Blocks)
             {
-                foreach (var operation in OperationWalker.PostOrder(block))
+                foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
                     if (operation is IInvocationOperation call && pairs.TryGetStart(call, resolver, out var site) && !tracked.ContainsKey(site!.Receiver))
                     {
@@ -94,7 +95,7 @@ namespace OverlappedAnalyzers.Flow
         private ImmutableArray<Effect> CollectBlock(BasicBlock block)
         {
             var effects = ImmutableArray.CreateBuilder<Effect>();
-            foreach (var operation in OperationWalker.PostOrder(block))
+            foreach (var operation in EvaluationOrder.PostOrder(block))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 switch (operation)

@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     /// <summary>A receiver started somewhere in the graph being analysed; its index addresses per-block state arrays.</summary>
     internal sealed class TrackedReceiver

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis.FlowAnalysis;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>
     /// A branch on a constant (<c>while (true)</c>, <c>if (false)</c>) has one successor the program can never take.

@@ -6,9 +6,10 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using OverlappedAnalyzers.Flow.Engine;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Ownership
 {
     /// <summary>A field-holder leak the type-wide decision found.</summary>
     internal readonly struct FieldLeak

@@ -6,8 +6,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using OverlappedAnalyzers.Flow.Engine;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     /// <summary>
     /// Forward dataflow over a ControlFlowGraph: which started receivers are pending, failed (a synchronous

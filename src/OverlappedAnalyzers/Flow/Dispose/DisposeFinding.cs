@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Dispose
 {
     /// <summary>One OVL004 result: where to report, and the two message arguments.</summary>
     internal sealed class DisposeFinding

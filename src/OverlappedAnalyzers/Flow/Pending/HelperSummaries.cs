@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     /// <summary>What a helper method of this compilation does with the overlapped it is handed.</summary>
     internal enum HelperEffect

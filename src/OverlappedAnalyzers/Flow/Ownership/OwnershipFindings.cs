@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using OverlappedAnalyzers.Model;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Ownership
 {
     /// <summary>Why an allocation leaks (the reason phrase of OVL003/OVL005).</summary>
     internal enum LeakReason

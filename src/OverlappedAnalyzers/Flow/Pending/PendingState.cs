@@ -1,6 +1,6 @@
 using System;
 
-namespace OverlappedAnalyzers.Flow
+namespace OverlappedAnalyzers.Flow.Pending
 {
     /// <summary>
     /// The states one started receiver may be in at a program point (a may-set: several bits mean several paths).
