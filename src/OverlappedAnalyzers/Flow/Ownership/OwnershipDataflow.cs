@@ -39,6 +39,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyReleases = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
         private readonly HashSet<(int Site, LeakReason Reason, SyntaxNode? Exit)> reported = new HashSet<(int, LeakReason, SyntaxNode?)>();
         private readonly HashSet<int> storeRecorded = new HashSet<int>();
+        private readonly HashSet<(int Site, int Member)> transferRecorded = new HashSet<(int, int)>();
         private bool reporting;
 
         private OwnershipDataflow(
@@ -82,7 +83,9 @@ namespace OverlappedAnalyzers.Flow.Ownership
             var empty = new ulong[KeyCount];
             for (var k = 0; k < KeyCount; k++)
             {
-                initial[k] = effects.IsMember(k) && !isConstructor ? Entry : Clear;
+                // A constructor starts with its own members empty; a static outlives every instance constructor.
+                var startsEmpty = !effects.IsMember(k) || (isConstructor && effects.Keys[k].Symbol.IsStatic == (owningMethod?.IsStatic ?? false));
+                initial[k] = startsEmpty ? Clear : Entry;
                 empty[k] = Clear;
             }
 
@@ -150,6 +153,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
                         break;
                     case OwnershipEffectKind.Free:
                     case OwnershipEffectKind.Escape:
+                        state[effect.Key] = Clear;
+                        break;
+                    case OwnershipEffectKind.Transfer:
+                        RecordTransferStores(effect, state[effect.Key], state[effect.TargetKey]);
+                        state[effect.TargetKey] = state[effect.Key];
                         state[effect.Key] = Clear;
                         break;
                     case OwnershipEffectKind.Overwrite:
@@ -288,7 +296,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 {
                     foreach (var effect in effects.EffectsOf(ordinal))
                     {
-                        if (effect.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape)
+                        if (effect.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape or OwnershipEffectKind.Transfer)
                         {
                             indices.Add(effect.Key);
                         }
@@ -350,6 +358,23 @@ namespace OverlappedAnalyzers.Flow.Ownership
             if (reporting && storeRecorded.Add(site.Index))
             {
                 result.FieldStores.Add(new FieldStore(site, owningMethod, isConstructor, (state & Entry) != 0, (state & ~(Clear | Entry)) != 0));
+            }
+        }
+
+        /// <summary><c>m_block = p;</c>: each site the local may hold is now stored into the member, as if allocated there.</summary>
+        private void RecordTransferStores(OwnershipEffect transfer, ulong moved, ulong memberState)
+        {
+            if (!reporting)
+            {
+                return;
+            }
+
+            for (var site = 0; site < effects.Sites.Count; site++)
+            {
+                if ((moved & SiteBit(site)) != 0 && transferRecorded.Add((site, transfer.TargetKey)))
+                {
+                    result.FieldStores.Add(new FieldStore(effects.MemberSite(site, transfer.TargetKey), owningMethod, isConstructor, (memberState & Entry) != 0, (memberState & ~(Clear | Entry)) != 0));
+                }
             }
         }
 

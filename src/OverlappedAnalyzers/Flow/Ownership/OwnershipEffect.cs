@@ -14,6 +14,15 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>The holder's allocation is handed on (returned, stored elsewhere, passed to a callee that may keep it).</summary>
         Escape,
 
+        /// <summary>
+        /// The holder's value is lent to native code for a call and the caller frees it afterwards: ownership stays
+        /// (<see cref="OwnershipEffects"/> turns a lend that no free follows into an <see cref="Escape"/>).
+        /// </summary>
+        Lend,
+
+        /// <summary>A local's allocation is stored into a member of the type (<c>m_block = p;</c>): the member owns it now.</summary>
+        Transfer,
+
         /// <summary>The holder is assigned something that is not an allocation.</summary>
         Overwrite,
 
@@ -27,13 +36,14 @@ namespace OverlappedAnalyzers.Flow.Ownership
     /// <summary>One effect of a block, in evaluation order.</summary>
     internal readonly struct OwnershipEffect
     {
-        public OwnershipEffect(OwnershipEffectKind kind, int key, IOperation operation, int site, IMethodSymbol? callee)
+        public OwnershipEffect(OwnershipEffectKind kind, int key, IOperation operation, int site, IMethodSymbol? callee, int targetKey = -1)
         {
             Kind = kind;
             Key = key;
             Operation = operation;
             Site = site;
             Callee = callee;
+            TargetKey = targetKey;
         }
 
         public OwnershipEffectKind Kind { get; }
@@ -48,5 +58,10 @@ namespace OverlappedAnalyzers.Flow.Ownership
 
         /// <summary>The helper called (<see cref="OwnershipEffectKind.Call"/>).</summary>
         public IMethodSymbol? Callee { get; }
+
+        /// <summary>The member that takes the local's allocation over (<see cref="OwnershipEffectKind.Transfer"/>); -1 otherwise.</summary>
+        public int TargetKey { get; }
+
+        public OwnershipEffect WithKind(OwnershipEffectKind kind) => new OwnershipEffect(kind, Key, Operation, Site, Callee, TargetKey);
     }
 }

@@ -40,6 +40,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly HashSet<IOperation> allocationStores = new HashSet<IOperation>();
         private List<OwnershipEffect>[] perBlock = Array.Empty<List<OwnershipEffect>>();
         private OwnershipGuard?[] guards = Array.Empty<OwnershipGuard?>();
+        private readonly Dictionary<(int Site, int Member), AllocationSite> memberSites = new Dictionary<(int, int), AllocationSite>();
 
         public OwnershipEffects(
             ControlFlowGraph graph,
@@ -95,7 +96,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                         continue;
                     }
 
-                    var use = classifier.Classify(operation, block, out var target, out var store, out _);
+                    var use = classifier.Classify(operation, block, out var target, out var store);
                     switch (use)
                     {
                         case ValueUse.None:
@@ -188,6 +189,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     guards[block.Ordinal] = guard;
                 }
             }
+
+            ResolveLendsAndTransfers();
         }
 
         private void CollectReference(IOperation operation, BasicBlock block, List<OwnershipEffect> effects)
@@ -212,10 +215,10 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 return;
             }
 
-            var use = classifier.Classify(operation, block, out var target, out var store, out var receivingCall);
+            var use = classifier.Classify(operation, block, out var target, out var store);
             if (isCandidate && (use is ValueUse.Free or ValueUse.Escape || (use == ValueUse.StoreMember && !allocationStores.Contains(store!)) || (use == ValueUse.StoreLocal && !IsAlias(target, key))))
             {
-                if (use != ValueUse.Escape || ((returnReleasesMembers || !ValueUseClassifier.IsReturned(operation, block)) && !ValueUseClassifier.IsLentToNativeCall(receivingCall)))
+                if (use != ValueUse.Escape || returnReleasesMembers || !ValueUseClassifier.IsReturned(operation, block))
                 {
                     result.ReleasedMembers.Add(member!.OriginalDefinition);
                 }
@@ -229,7 +232,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             switch (use)
             {
                 case ValueUse.AssignTarget:
-                    if (allocationStores.Contains(operation.Parent!) || IsAliasDeclaration(operation, key!))
+                    if (allocationStores.Contains(operation.Parent!) || IsAliasDeclaration(operation, key!) || TransferTarget(operation.Parent) >= 0)
                     {
                         return;
                     }
@@ -239,6 +242,13 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 case ValueUse.Free:
                     effects.Add(new OwnershipEffect(OwnershipEffectKind.Free, index, operation, -1, null));
                     return;
+                case ValueUse.Lend:
+                    // Members keep their old meaning (a lend ends what this graph knows); locals are decided in ResolveLends.
+                    effects.Add(new OwnershipEffect(keyIsMember[index] ? OwnershipEffectKind.Escape : OwnershipEffectKind.Lend, index, operation, -1, null));
+                    return;
+                case ValueUse.StoreMember when !keyIsMember[index] && TransferTarget(store) is var owner and >= 0:
+                    effects.Add(new OwnershipEffect(OwnershipEffectKind.Transfer, index, operation, -1, null, owner));
+                    return;
                 case ValueUse.Escape:
                 case ValueUse.StoreMember:
                     effects.Add(new OwnershipEffect(OwnershipEffectKind.Escape, index, operation, -1, null));
@@ -247,6 +257,92 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     effects.Add(new OwnershipEffect(OwnershipEffectKind.Escape, index, operation, -1, null));
                     return;
             }
+        }
+
+        /// <summary>
+        /// <c>m_block = p;</c> where <c>p</c> is a tracked local and <c>m_block</c> a candidate member of this type: the
+        /// member's index (added on first sight), else -1.
+        /// </summary>
+        private int TransferTarget(IOperation? store)
+        {
+            if (store is not ISimpleAssignmentOperation { IsRef: false } assignment
+                || !(assignment.Target is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 })
+                || resolver.Resolve(assignment.Value) is not { } source
+                || !keyIndex.TryGetValue(source, out var sourceIndex)
+                || keyIsMember[sourceIndex]
+                || resolver.Resolve(assignment.Target) is not { } target
+                || !IsOwnMemberKey(target))
+            {
+                return -1;
+            }
+
+            return KeyIndex(target, isMember: true);
+        }
+
+        /// <summary>
+        /// Lent or given (<see cref="LentValues"/>): a local lent to native code stays owned when the graph frees it or
+        /// hands it to an owner unconditionally after the call; otherwise the call took it. A local handed to a member
+        /// and also freed or handed on elsewhere in the graph leaves the member's fate to that code: the member is released.
+        /// </summary>
+        private void ResolveLendsAndTransfers()
+        {
+            var releaseSyntax = new Dictionary<int, List<SyntaxNode>>();
+            var transfers = new List<OwnershipEffect>();
+            foreach (var effect in perBlock.SelectMany(e => e))
+            {
+                if (effect.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape or OwnershipEffectKind.Transfer)
+                {
+                    if (!releaseSyntax.TryGetValue(effect.Key, out var list))
+                    {
+                        releaseSyntax[effect.Key] = list = new List<SyntaxNode>();
+                    }
+
+                    list.Add(effect.Operation.Syntax);
+                }
+
+                if (effect.Kind == OwnershipEffectKind.Transfer)
+                {
+                    transfers.Add(effect);
+                }
+            }
+
+            var given = new HashSet<int>();
+            var root = graph.OriginalOperation.Syntax;
+            foreach (var effects in perBlock)
+            {
+                for (var i = 0; i < effects.Count; i++)
+                {
+                    var effect = effects[i];
+                    if (effect.Kind == OwnershipEffectKind.Lend
+                        && !(releaseSyntax.TryGetValue(effect.Key, out var releases) && LentValues.CallerReleasesAfter(effect.Operation.Syntax, releases, root)))
+                    {
+                        effects[i] = effect.WithKind(OwnershipEffectKind.Escape);
+                        given.Add(effect.Key);
+                    }
+                }
+            }
+
+            foreach (var transfer in transfers)
+            {
+                if (given.Contains(transfer.Key) || releaseSyntax[transfer.Key].Count > 1)
+                {
+                    result.ReleasedMembers.Add(keys[transfer.TargetKey].Symbol.OriginalDefinition);
+                }
+            }
+        }
+
+        /// <summary>The site as the member it is transferred to holds it (what the per-type decision reports).</summary>
+        public AllocationSite MemberSite(int site, int memberKey)
+        {
+            if (!memberSites.TryGetValue((site, memberKey), out var memberSite))
+            {
+                var local = sites[site];
+                var member = keys[memberKey].Symbol;
+                memberSite = new AllocationSite(local.Index, local.Operation, local.Family, member.OriginalDefinition, MemberType(member));
+                memberSites.Add((site, memberKey), memberSite);
+            }
+
+            return memberSite;
         }
 
         private void CollectInvocation(IInvocationOperation call, List<OwnershipEffect> effects)

@@ -9,6 +9,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>Freed (<c>h.Free()</c>, <c>Marshal.FreeHGlobal(p)</c>, ...).</summary>
         Free,
 
+        /// <summary>
+        /// Passed by value to a P/Invoke, a delegate or a function pointer that is not named as a release: the callee
+        /// reads or writes through it for the call. Whether the caller still owns it is decided with the graph's frees.
+        /// </summary>
+        Lend,
+
         /// <summary>Handed on: returned, passed by ref/out or to a callee that may keep it, stored somewhere untracked.</summary>
         Escape,
 

@@ -27,14 +27,13 @@ namespace OverlappedAnalyzers.Flow.Ownership
         }
 
         /// <summary>
-        /// Classifies <paramref name="operation"/>. <paramref name="target"/>/<paramref name="store"/>: the assigned
-        /// target and the assignment of a store; <paramref name="receivingCall"/>: the method an escaping argument is passed to.
+        /// Classifies <paramref name="operation"/>; for a store, <paramref name="target"/> is what is assigned and
+        /// <paramref name="store"/> the assignment.
         /// </summary>
-        public ValueUse Classify(IOperation operation, BasicBlock block, out IOperation? target, out IOperation? store, out IMethodSymbol? receivingCall)
+        public ValueUse Classify(IOperation operation, BasicBlock block, out IOperation? target, out IOperation? store)
         {
             target = null;
             store = null;
-            receivingCall = null;
             var current = operation;
             for (var depth = 0; depth < MaxWalkDepth; depth++)
             {
@@ -106,8 +105,17 @@ namespace OverlappedAnalyzers.Flow.Ownership
                                     return ValueUse.None;
                                 }
 
-                                receivingCall = call.TargetMethod;
-                                return ValueUse.Escape;
+                                if (allocations.IsPointerArithmetic(call.TargetMethod))
+                                {
+                                    current = call;
+                                    continue;
+                                }
+
+                                // Lent, not given: native code reads or writes through it for the call; anything else may keep it.
+                                return IsNativeCall(call.TargetMethod) && !IsNamedAsRelease(call.TargetMethod) ? ValueUse.Lend : ValueUse.Escape;
+
+                            case IFunctionPointerInvocationOperation:
+                                return ValueUse.Lend;
 
                             case IObjectCreationOperation creation:
                                 if (IsPointerLike(creation.Type))
@@ -160,27 +168,26 @@ namespace OverlappedAnalyzers.Flow.Ownership
             return ValueUse.Escape;
         }
 
-        /// <summary>
-        /// A member handed to a P/Invoke or a delegate (WSARecv, AcceptEx) is lent for the call, not given away: the kernel
-        /// never frees what it is lent. Only calls named like a release take it over (LocalFree, CloseHandle, ...).
-        /// </summary>
-        public static bool IsLentToNativeCall(IMethodSymbol? method)
-        {
-            if (method is null || !(method.IsExtern || method.GetDllImportData() != null || method.MethodKind == MethodKind.DelegateInvoke || method.GetAttributes().Any(a => a.AttributeClass?.Name == "LibraryImportAttribute")))
-            {
-                return false;
-            }
+        /// <summary>A P/Invoke (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>) or a delegate's Invoke: code that cannot keep a managed owner's value.</summary>
+        private static bool IsNativeCall(IMethodSymbol method) =>
+            method.IsExtern
+            || method.MethodKind == MethodKind.DelegateInvoke
+            || method.GetDllImportData() != null
+            || method.GetAttributes().Any(a => a.AttributeClass?.Name == "LibraryImportAttribute");
 
+        /// <summary><c>LocalFree</c>, <c>CloseHandle</c>, <c>ReleaseBuffer</c>, a <c>FreeCallback</c> delegate: the callee takes the value over to release it.</summary>
+        private static bool IsNamedAsRelease(IMethodSymbol method)
+        {
             var name = method.MethodKind == MethodKind.DelegateInvoke ? method.ContainingType.Name : method.Name;
             foreach (var word in ReleaseWords)
             {
                 if (name.IndexOf(word, StringComparison.OrdinalIgnoreCase) >= 0)
                 {
-                    return false;
+                    return true;
                 }
             }
 
-            return true;
+            return false;
         }
 
         /// <summary>Whether <paramref name="operation"/> is (part of) the value <paramref name="block"/> returns.</summary>

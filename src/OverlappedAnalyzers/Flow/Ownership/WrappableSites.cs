@@ -5,7 +5,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
 {
     /// <summary>
     /// The local allocations the try/finally code fix can handle: one allocation into a single-variable declaration
-    /// of a block, never handed on, freed only by plain statements of that same block after the declaration.
+    /// of a block, never handed on (lent to native code is fine), freed only by plain statements of that same block after
+    /// the declaration.
     /// </summary>
     internal static class WrappableSites
     {
@@ -34,7 +35,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
 
         private static bool IsPlainFreeAfter(OwnershipEffect effect, int key, BlockSyntax block, LocalDeclarationStatementSyntax declaration) =>
             effect.Key != key
-            || effect.Kind == OwnershipEffectKind.Alloc
+            || effect.Kind is OwnershipEffectKind.Alloc or OwnershipEffectKind.Lend
             || (effect.Kind == OwnershipEffectKind.Free
                 && effect.Operation.Syntax.FirstAncestorOrSelf<ExpressionStatementSyntax>() is { } statement
                 && statement.Parent == block
