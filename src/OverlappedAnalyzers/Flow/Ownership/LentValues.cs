@@ -9,11 +9,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
     /// Lent or given: a value passed to native code (a P/Invoke, a delegate, a function pointer) may be lent for the
     /// call (<c>ReadFile(h, buffer, …)</c>) or handed over for good (<c>PostQueuedCompletionStatus(port, 0, key, block)</c>,
     /// a callback context, a buffer an asynchronous read fills later) — the signature does not say which. The code does:
-    /// a caller that frees the value unconditionally after the call (later in the same block or an enclosing one,
-    /// or in the finally of a try around it) still owns it, so every path must free it; a caller whose only frees
-    /// are conditional (in the branch that handles the call's failure, in a catch) or missing gave it away, and the
-    /// analysis stays silent. This reads the author's statement of ownership from the structure of the code; whether
-    /// every path then frees is answered on the graph.
+    /// a caller that frees the value, or hands it to an owner (a SafeHandle, a field, a collection, its own caller),
+    /// unconditionally after the call — later in the same block or an enclosing one, or in the finally of a try around
+    /// it — still owns it during the call, so every path must free it; a caller whose only releases are conditional (in
+    /// the branch that handles the call's failure, in a catch) or missing gave it away, and the analysis stays silent.
+    /// This reads the author's statement of ownership from the structure of the code; whether every path then frees is
+    /// answered on the graph.
     /// </summary>
     internal static class LentValues
     {
@@ -39,10 +40,10 @@ namespace OverlappedAnalyzers.Flow.Ownership
             return false;
         }
 
-        /// <summary>Walks up from the free to the first node that also contains the lending statement; every step must be unconditional.</summary>
-        private static bool IsUnconditionalAfter(SyntaxNode free, StatementSyntax lendStatement, SyntaxNode root)
+        /// <summary>Walks up from the release to the first node that also contains the lending statement; every step must be unconditional.</summary>
+        private static bool IsUnconditionalAfter(SyntaxNode release, StatementSyntax lendStatement, SyntaxNode root)
         {
-            SyntaxNode? child = free.FirstAncestorOrSelf<StatementSyntax>();
+            SyntaxNode? child = release.FirstAncestorOrSelf<StatementSyntax>();
             if (child is null || !root.Span.Contains(child.Span))
             {
                 return false;
@@ -67,7 +68,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     };
                 }
 
-                if (!IsUnconditionalStep(parent, child, free))
+                if (!IsUnconditionalStep(parent, child, release))
                 {
                     return false;
                 }
@@ -78,7 +79,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             return false;
         }
 
-        private static bool IsUnconditionalStep(SyntaxNode parent, SyntaxNode child, SyntaxNode free) => parent switch
+        private static bool IsUnconditionalStep(SyntaxNode parent, SyntaxNode child, SyntaxNode release) => parent switch
         {
             BlockSyntax or FinallyClauseSyntax or LabeledStatementSyntax or CheckedStatementSyntax or UnsafeStatementSyntax => true,
             TryStatementSyntax tryStatement => child == tryStatement.Block || child == tryStatement.Finally,
@@ -87,11 +88,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
             UsingStatementSyntax usingStatement => child == usingStatement.Statement,
 
             // if (p != IntPtr.Zero) Marshal.FreeHGlobal(p);: a free guarded by "it holds something" is the unconditional free.
-            IfStatementSyntax ifStatement => child == ifStatement.Statement && ifStatement.Else is null && IsHoldsSomethingTest(ifStatement.Condition, free),
+            IfStatementSyntax ifStatement => child == ifStatement.Statement && ifStatement.Else is null && IsHoldsSomethingTest(ifStatement.Condition, release),
             _ => false,
         };
 
-        private static bool IsHoldsSomethingTest(ExpressionSyntax condition, SyntaxNode free)
+        private static bool IsHoldsSomethingTest(ExpressionSyntax condition, SyntaxNode release)
         {
             string? tested = condition switch
             {
@@ -105,7 +106,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 return false;
             }
 
-            foreach (var identifier in free.DescendantNodesAndSelf())
+            foreach (var identifier in release.DescendantNodesAndSelf())
             {
                 if (identifier is IdentifierNameSyntax name && name.Identifier.ValueText == tested)
                 {
