@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -20,8 +21,46 @@ namespace OverlappedAnalyzers.Flow.Ownership
     {
         private const int MaxDepth = 64;
 
+        /// <summary>
+        /// Turns each <see cref="OwnershipEffectKind.Lend"/> that no free, escape or transfer of the same holder follows
+        /// unconditionally into an <see cref="OwnershipEffectKind.Escape"/>; returns the holders so given away.
+        /// </summary>
+        public static HashSet<int> ResolveLends(List<OwnershipEffect>[] perBlock, SyntaxNode root)
+        {
+            var releaseSyntax = new Dictionary<int, List<SyntaxNode>>();
+            foreach (var effect in perBlock.SelectMany(e => e))
+            {
+                if (effect.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape or OwnershipEffectKind.Transfer)
+                {
+                    if (!releaseSyntax.TryGetValue(effect.Key, out var list))
+                    {
+                        releaseSyntax[effect.Key] = list = new List<SyntaxNode>();
+                    }
+
+                    list.Add(effect.Operation.Syntax);
+                }
+            }
+
+            var given = new HashSet<int>();
+            foreach (var effects in perBlock)
+            {
+                for (var i = 0; i < effects.Count; i++)
+                {
+                    var effect = effects[i];
+                    if (effect.Kind == OwnershipEffectKind.Lend
+                        && !(releaseSyntax.TryGetValue(effect.Key, out var releases) && CallerReleasesAfter(effect.Operation.Syntax, releases, root)))
+                    {
+                        effects[i] = effect.WithKind(OwnershipEffectKind.Escape);
+                        given.Add(effect.Key);
+                    }
+                }
+            }
+
+            return given;
+        }
+
         /// <summary>Whether one of <paramref name="releases"/> (frees, hand-offs) runs unconditionally after the call lending the value at <paramref name="lend"/>.</summary>
-        public static bool CallerReleasesAfter(SyntaxNode lend, IEnumerable<SyntaxNode> releases, SyntaxNode root)
+        private static bool CallerReleasesAfter(SyntaxNode lend, IEnumerable<SyntaxNode> releases, SyntaxNode root)
         {
             var lendStatement = lend.FirstAncestorOrSelf<StatementSyntax>();
             if (lendStatement is null)

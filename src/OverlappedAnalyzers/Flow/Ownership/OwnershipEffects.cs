@@ -85,7 +85,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>Finds every allocation of the graph and the holder it is stored in; discarded results are leaks at once.</summary>
         public void FindSites()
         {
-            var capturedNames = NamesUsedInNestedFunctions();
+            var trackable = new TrackableLocals(graph, cancellationToken);
             foreach (var block in graph.Blocks)
             {
                 foreach (var operation in EvaluationOrder.PostOrder(block))
@@ -105,7 +105,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                             break;
 
                         case ValueUse.StoreLocal when target is ILocalReferenceOperation { Local: { IsRef: false } local }
-                                                 && !capturedNames.Contains(local.Name) && IsDeclaredInThisGraph(local):
+                                                 && trackable.IsTrackable(local):
                             AddSite(operation, family, local, local.Type, KeyIndex(ReceiverKey.ForVariable(local), isMember: false));
                             allocationStores.Add(store!);
                             break;
@@ -280,51 +280,18 @@ namespace OverlappedAnalyzers.Flow.Ownership
         }
 
         /// <summary>
-        /// Lent or given (<see cref="LentValues"/>): a local lent to native code stays owned when the graph frees it or
-        /// hands it to an owner unconditionally after the call; otherwise the call took it. A local handed to a member
-        /// and also freed or handed on elsewhere in the graph leaves the member's fate to that code: the member is released.
+        /// Lends that no release follows become escapes (<see cref="LentValues.ResolveLends"/>). A local handed to a member
+        /// and also given away, freed or handed on elsewhere in the graph leaves the member's fate to that code: the
+        /// member is released (precision first).
         /// </summary>
         private void ResolveLendsAndTransfers()
         {
-            var releaseSyntax = new Dictionary<int, List<SyntaxNode>>();
-            var transfers = new List<OwnershipEffect>();
-            foreach (var effect in perBlock.SelectMany(e => e))
-            {
-                if (effect.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape or OwnershipEffectKind.Transfer)
-                {
-                    if (!releaseSyntax.TryGetValue(effect.Key, out var list))
-                    {
-                        releaseSyntax[effect.Key] = list = new List<SyntaxNode>();
-                    }
-
-                    list.Add(effect.Operation.Syntax);
-                }
-
-                if (effect.Kind == OwnershipEffectKind.Transfer)
-                {
-                    transfers.Add(effect);
-                }
-            }
-
-            var given = new HashSet<int>();
-            var root = graph.OriginalOperation.Syntax;
-            foreach (var effects in perBlock)
-            {
-                for (var i = 0; i < effects.Count; i++)
-                {
-                    var effect = effects[i];
-                    if (effect.Kind == OwnershipEffectKind.Lend
-                        && !(releaseSyntax.TryGetValue(effect.Key, out var releases) && LentValues.CallerReleasesAfter(effect.Operation.Syntax, releases, root)))
-                    {
-                        effects[i] = effect.WithKind(OwnershipEffectKind.Escape);
-                        given.Add(effect.Key);
-                    }
-                }
-            }
-
+            var given = LentValues.ResolveLends(perBlock, graph.OriginalOperation.Syntax);
+            var transfers = perBlock.SelectMany(e => e).Where(e => e.Kind == OwnershipEffectKind.Transfer).ToList();
             foreach (var transfer in transfers)
             {
-                if (given.Contains(transfer.Key) || releaseSyntax[transfer.Key].Count > 1)
+                var otherReleases = perBlock.SelectMany(e => e).Count(e => e.Key == transfer.Key && e.Kind is OwnershipEffectKind.Free or OwnershipEffectKind.Escape or OwnershipEffectKind.Transfer) - 1;
+                if (given.Contains(transfer.Key) || otherReleases > 0)
                 {
                     result.ReleasedMembers.Add(keys[transfer.TargetKey].Symbol.OriginalDefinition);
                 }
@@ -413,58 +380,5 @@ namespace OverlappedAnalyzers.Flow.Ownership
             IPropertySymbol property => property.Type,
             _ => null,
         };
-
-        /// <summary>Names a lambda or local function uses: a local they may write is not tracked (its writes are not in this graph).</summary>
-        private HashSet<string> NamesUsedInNestedFunctions()
-        {
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            var nested = new List<SyntaxNode>();
-            foreach (var localFunction in graph.LocalFunctions)
-            {
-                nested.AddRange(localFunction.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)));
-            }
-
-            foreach (var block in graph.Blocks)
-            {
-                foreach (var operation in EvaluationOrder.PostOrder(block))
-                {
-                    if (operation is IFlowAnonymousFunctionOperation lambda)
-                    {
-                        nested.Add(lambda.Syntax);
-                    }
-                }
-            }
-
-            foreach (var node in nested)
-            {
-                foreach (var identifier in node.DescendantNodes().OfType<IdentifierNameSyntax>())
-                {
-                    names.Add(identifier.Identifier.ValueText);
-                }
-            }
-
-            return names;
-        }
-
-        /// <summary>A local of this graph, not an outer local that a lambda or local function writes.</summary>
-        private bool IsDeclaredInThisGraph(ILocalSymbol local)
-        {
-            var root = graph.OriginalOperation.Syntax;
-            var declaration = local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
-            for (var node = declaration; node != null; node = node.Parent)
-            {
-                if (node == root)
-                {
-                    return true;
-                }
-
-                if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)
-                {
-                    return false;
-                }
-            }
-
-            return false;
-        }
     }
 }
