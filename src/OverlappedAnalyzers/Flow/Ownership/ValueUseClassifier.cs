@@ -9,9 +9,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
 {
     /// <summary>
     /// "How is this value used": walks up from a reference to a handle or pointer through the operations that
-    /// only reshape it (conversions, pointer arithmetic, <c>ToPointer</c>, <c>new IntPtr(p)</c>,
-    /// <c>GCHandle.ToIntPtr/FromIntPtr</c>) to the operation that decides its fate. Anything not known to leave
-    /// ownership alone is an escape — precision first: a value that escaped is somebody else's to free.
+    /// only reshape it (conversions, pointer arithmetic, <c>IntPtr.Add</c>, <c>ToPointer</c>, <c>new IntPtr(p)</c>,
+    /// <c>GCHandle.ToIntPtr/FromIntPtr</c>) to the operation that decides its fate. Framework readers and writers
+    /// (<c>Marshal.Copy</c>, <c>PtrToStructure</c>, <c>new Span&lt;T&gt;(p, n)</c>, ...) leave ownership alone; a by-value
+    /// argument of a P/Invoke, delegate or function pointer not named as a release is lent (<see cref="LentValues"/>
+    /// decides whether it came back). Anything else is an escape — precision first: a value that escaped is somebody
+    /// else's to free; that includes methods of the compilation, which the analysis does not look into.
     /// </summary>
     internal sealed class ValueUseClassifier
     {
