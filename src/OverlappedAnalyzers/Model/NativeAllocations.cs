@@ -153,6 +153,12 @@ namespace OverlappedAnalyzers.Model
             return Is(type, buffer) || Is(type, unsafeType);
         }
 
+        /// <summary><c>IntPtr.Add(p, offset)</c>, <c>IntPtr.Subtract(p, offset)</c>: the same block at another address, like <c>p + offset</c>.</summary>
+        public bool IsPointerArithmetic(IMethodSymbol method) =>
+            method.IsStatic
+            && method.ContainingType?.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr
+            && method.Name is "Add" or "Subtract";
+
         /// <summary><c>new Span&lt;T&gt;(p, n)</c> reads the memory, it does not own it.</summary>
         public bool IsSpanOver(IMethodSymbol constructor) =>
             constructor.MethodKind == MethodKind.Constructor

@@ -123,7 +123,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             {
                 var member = group.Key!;
                 var memberStores = group.OrderBy(s => s.Site.Operation.Syntax.SpanStart).ToList();
-                if (member.IsStatic && (IsReadOnly(member) || memberStores.All(s => s.InConstructor)))
+                if (member.IsStatic && (IsReadOnly(member) || memberStores.All(s => IsMadeOnce(s, callList))))
                 {
                     // Kept for the life of the process on purpose (documented): a static handle or block made once.
                     continue;
@@ -225,6 +225,30 @@ namespace OverlappedAnalyzers.Flow.Ownership
             }
 
             return reached;
+        }
+
+        /// <summary>
+        /// A store into a static that happens once per process: its initializer, the static constructor (or a private
+        /// helper only the static constructor calls), or a lazy store into a static known to hold nothing
+        /// (<c>if (s_block == IntPtr.Zero) s_block = Marshal.AllocHGlobal(n);</c>).
+        /// </summary>
+        private static bool IsMadeOnce(FieldStore store, List<HelperCall> callList)
+        {
+            if (store.Method is null || store.Method.MethodKind == MethodKind.StaticConstructor)
+            {
+                return true;
+            }
+
+            if (!store.MayHoldFromEntry && !store.MayHoldFromThisMethod)
+            {
+                return true;
+            }
+
+            var method = store.Method.OriginalDefinition;
+            var callers = callList.Where(c => SymbolEqualityComparer.Default.Equals(c.Callee, method)).ToList();
+            return method.DeclaredAccessibility == Accessibility.Private
+                && callers.Count > 0
+                && callers.All(c => c.Caller.MethodKind == MethodKind.StaticConstructor);
         }
 
         private static bool IsReadOnly(ISymbol member) => member switch
