@@ -105,7 +105,9 @@ namespace OverlappedAnalyzers.Benchmarks
                 configurations.Add(new Configuration("idisp", AnalyzerSets.IDisposable()));
             }
 
-            if (options.Configs.Contains("ovl-each"))
+            // The dense corpora answer "which analyzer" by default: there every analyzer works.
+            bool eachAnalyzer = options.Configs.Contains("ovl-each") || (!options.ConfigsExplicit && !options.Quick && options.Corpora.Any(c => c.StartsWith("dense-", StringComparison.Ordinal)));
+            if (eachAnalyzer)
             {
                 // One configuration per rule analyzer, to find which one a regression belongs to.
                 foreach (var analyzer in ours.Analyzers)
@@ -121,7 +123,7 @@ namespace OverlappedAnalyzers.Benchmarks
             configurations.Add(new Configuration("shape-codeblock", AnalyzerSets.Probe("shape: no-op code-block action", new RegistrationShapeProbe(RegistrationShape.CodeBlock))));
             configurations.Add(new Configuration("shape-symbolstart", AnalyzerSets.Probe("shape: no-op symbol-start action", new RegistrationShapeProbe(RegistrationShape.SymbolStart))));
             configurations.Add(new Configuration("shape-semanticmodel", AnalyzerSets.Probe("shape: no-op semantic-model action", new RegistrationShapeProbe(RegistrationShape.SemanticModel))));
-            configurations = configurations.Where(c => options.Configs.Contains(c.Key) || (c.Key.StartsWith("ovl:", StringComparison.Ordinal) && options.Configs.Contains("ovl-each"))).ToList();
+            configurations = configurations.Where(c => options.Configs.Contains(c.Key) || (c.Key.StartsWith("ovl:", StringComparison.Ordinal) && eachAnalyzer)).ToList();
             foreach (var c in configurations.Where(c => c.Analyzers != null))
             {
                 log.WriteLine("loaded " + c.Analyzers);
@@ -154,7 +156,7 @@ namespace OverlappedAnalyzers.Benchmarks
                     }
 
                     Runner.CheckCompiles(extra);
-                    int reps = options.Reps ?? (extra.Role == "ovl-20k" ? 3 : 5);
+                    int reps = options.Reps ?? extra.Role switch { "ovl-20k" => 3, "dense-lib" => 11, _ => 5 };
                     var configs = configurations.Where(c => IsDefaultFor(extra.Role, c.Key) || options.ConfigsExplicit).ToList();
                     log.WriteLine();
                     log.WriteLine($"== {extra.Name}: {extra.Description}; {extra.Files} files, {extra.Lines} lines, {extra.Methods} methods, {reps} rep(s)");
@@ -192,7 +194,8 @@ namespace OverlappedAnalyzers.Benchmarks
         private static bool IsDefaultFor(string corpus, string config) => corpus switch
         {
             "ovl-20k" or "ovl-200" => config is "compile" or "driver-empty" or "driver" or "ovl" or "ca",
-            "none-2k" or "ovl-2k" => true,
+            "none-2k" or "ovl-2k" => !config.StartsWith("ovl:", StringComparison.Ordinal),
+            "dense-200" or "dense-lib" => !config.StartsWith("probe-", StringComparison.Ordinal) && !config.StartsWith("shape-", StringComparison.Ordinal),
             _ => !config.StartsWith("probe-", StringComparison.Ordinal) && !config.StartsWith("ovl:", StringComparison.Ordinal),
         };
 
@@ -220,6 +223,10 @@ namespace OverlappedAnalyzers.Benchmarks
                         new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, seed)),
                         new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, seed)),
                     };
+                case "dense-200":
+                    return new[] { new Corpus(name, name, "200 files, all IOCP code (generated; 1 in 4 members buggy)", DenseCorpusGenerator.Generate(200, seed)) };
+                case "dense-lib":
+                    return new[] { new Corpus(name, name, "hand-written socket library (DenseLibrary/)", DenseLibrary.Load()) };
                 default:
                     throw new ArgumentException("unknown corpus " + name);
             }
@@ -300,7 +307,7 @@ namespace OverlappedAnalyzers.Benchmarks
 
     internal sealed class Options
     {
-        private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant" };
+        private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant", "dense-200", "dense-lib" };
         private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate", "ovl-each", "shape-codeblock", "shape-symbolstart", "shape-semanticmodel" };
 
         /// <summary>Diagnostic configurations that answer no target: run only when named in --configs.</summary>
@@ -374,7 +381,7 @@ namespace OverlappedAnalyzers.Benchmarks
             {
                 if (!args.Contains("--corpus"))
                 {
-                    o.Corpora = new[] { "none-2k", "ovl-2k", "giant" };
+                    o.Corpora = new[] { "none-2k", "ovl-2k", "giant", "dense-lib" };
                 }
 
                 o.Reps ??= 1;
