@@ -22,20 +22,27 @@ namespace OverlappedAnalyzers.Benchmarks
 
   dotnet run -c Release --project tests/OverlappedAnalyzers.Benchmarks -- [options]
 
-  --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant;
+  --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant, dense-lib;
                         1 repetition; compile, driver-empty, driver, ovl, ca only
-  --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant (default: all)
+  --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant, dense-200, dense-lib (default: all)
+                        dense-200: 200 generated files, all IOCP code; dense-lib: the hand-written DenseLibrary/ socket library
   --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate,
                         only when named: ovl-each (each OVL analyzer type alone), shape-codeblock, shape-symbolstart,
                         shape-semanticmodel (a no-op callback in each registration shape: the driver's own cost)
-                        (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes)
-  --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3)
+                        (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes;
+                        dense-200/dense-lib run compile, driver-empty, driver, ovl, ca, idisp and ovl-each)
+  --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3; dense-lib: 11)
   --seed N              corpus generator seed (default 7)
   --ovl-assembly PATH   measure this OverlappedAnalyzers.dll instead of the one built with the benchmark
   --out FILE            also write the markdown report to FILE
   --dump DIR            write the generated corpora to DIR (for inspection) and continue
   --phases              instead of the run: OVL001/002/006's pipeline on the giant corpora, phase by phase
-                        (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds
+                        (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds; with --corpus naming
+                        dense-200/dense-lib, on those (default 5 rounds), plus the per-type rules: each analyzer alone
+                        through CompilationWithAnalyzers, and the binding/ControlFlowGraph.Create work their gates admit
+  --latency             instead of the run: keystroke latency — one document's semantic diagnostics after an edit, compiler
+                        vs no-op analyzer vs OVL, whole document and one member's span, on a generated 2,000-line IOCP file
+                        and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15) after 3 warm-up rounds
 ";
 
         private static async Task<int> Main(string[] args)
@@ -58,14 +65,31 @@ namespace OverlappedAnalyzers.Benchmarks
                 return 0;
             }
 
+            if (options.Latency)
+            {
+                string latency = await KeystrokeLatency.RunAsync(AnalyzerSets.Ours(options.OvlAssembly), options.Reps ?? 15, options.Seed).ConfigureAwait(false);
+                Console.WriteLine(latency);
+                if (options.Out != null)
+                {
+                    File.WriteAllText(options.Out, latency);
+                }
+
+                return 0;
+            }
+
             if (options.Phases)
             {
-                var giant = new[]
+                // Default: the giant corpora (OVL001/002/006 only). Named dense corpora also get the per-type rules' profile.
+                var names = options.CorporaExplicit ? options.Corpora : new[] { "giant" };
+                var corpora = names.SelectMany(n => BuildCorpus(n, options.Seed, quick: false)).ToList();
+                bool dense = corpora.Any(c => c.Role.StartsWith("dense-", StringComparison.Ordinal));
+                int rounds = options.Reps ?? (dense ? 5 : 12);
+                string profile = PhaseProfile.Run(corpora, rounds);
+                if (dense)
                 {
-                    new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, options.Seed)),
-                    new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, options.Seed)),
-                };
-                string profile = PhaseProfile.Run(giant, options.Reps ?? 12);
+                    profile += Environment.NewLine + await PerTypeProfile.RunAsync(corpora, AnalyzerSets.Ours(options.OvlAssembly), rounds).ConfigureAwait(false);
+                }
+
                 Console.WriteLine(profile);
                 if (options.Out != null)
                 {
@@ -316,6 +340,8 @@ namespace OverlappedAnalyzers.Benchmarks
         public bool Help { get; private set; }
         public bool Quick { get; private set; }
         public bool Phases { get; private set; }
+        public bool Latency { get; private set; }
+        public bool CorporaExplicit { get; private set; }
         public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
         public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs.Except(OnlyWhenAsked).ToArray();
         public bool ConfigsExplicit { get; private set; }
@@ -343,6 +369,7 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--corpus":
                         o.Corpora = List(Next(), AllCorpora, "corpus");
+                        o.CorporaExplicit = true;
                         break;
                     case "--configs":
                         var configs = List(Next(), AllConfigs, "configuration");
@@ -368,6 +395,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--phases":
                         o.Phases = true;
+                        break;
+                    case "--latency":
+                        o.Latency = true;
                         break;
                     case "--dump":
                         o.Dump = Next();
