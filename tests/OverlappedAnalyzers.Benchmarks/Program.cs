@@ -33,6 +33,8 @@ namespace OverlappedAnalyzers.Benchmarks
                         dense-200/dense-lib run compile, driver-empty, driver, ovl, ca, idisp and ovl-each)
   --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3; dense-lib: 11)
   --seed N              corpus generator seed (default 7)
+  --warmup-files N      size of the warm-up corpus run twice through every configuration before timing (default 300;
+                        on a loaded machine a smaller one, e.g. 60, still JITs every path)
   --ovl-assembly PATH   measure this OverlappedAnalyzers.dll instead of the one built with the benchmark
   --out FILE            also write the markdown report to FILE
   --dump DIR            write the generated corpora to DIR (for inspection) and continue
@@ -158,7 +160,7 @@ namespace OverlappedAnalyzers.Benchmarks
 
             // Warm-up: JIT every path (compiler, driver, each analyzer) on a small corpus before timing anything.
             // Twice, so tiered compilation has promoted the hot methods before the first timed run.
-            var warmup = new Corpus("warmup", "warmup", "warm-up", CorpusGenerator.Generate(300, 0.05, options.Seed + 1));
+            var warmup = new Corpus("warmup", "warmup", "warm-up", CorpusGenerator.Generate(options.WarmupFiles, 0.05, options.Seed + 1));
             Runner.CheckCompiles(warmup);
             for (int round = 0; round < 2; round++)
             {
@@ -347,6 +349,7 @@ namespace OverlappedAnalyzers.Benchmarks
         public bool ConfigsExplicit { get; private set; }
         public int? Reps { get; private set; }
         public int Seed { get; private set; } = 7;
+        public int WarmupFiles { get; private set; } = 300;
         public string? OvlAssembly { get; private set; }
         public string? Out { get; private set; }
         public string? Dump { get; private set; }
@@ -381,6 +384,14 @@ namespace OverlappedAnalyzers.Benchmarks
                         if (o.Reps < 1)
                         {
                             throw new ArgumentException("--reps must be at least 1");
+                        }
+
+                        break;
+                    case "--warmup-files":
+                        o.WarmupFiles = int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+                        if (o.WarmupFiles < 20)
+                        {
+                            throw new ArgumentException("--warmup-files must be at least 20");
                         }
 
                         break;
