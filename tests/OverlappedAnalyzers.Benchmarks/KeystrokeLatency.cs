@@ -137,7 +137,7 @@ namespace OverlappedAnalyzers.Benchmarks
             var watch = Stopwatch.StartNew();
             if (query.Set is null)
             {
-                var diagnostics = span is { } s ? model.GetDiagnostics(s) : model.GetDiagnostics();
+                _ = span is { } s ? model.GetDiagnostics(s) : model.GetDiagnostics();
                 watch.Stop();
                 return (watch.Elapsed.TotalMilliseconds, string.Empty);
             }
