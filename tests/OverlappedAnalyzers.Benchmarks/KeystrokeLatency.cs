@@ -51,7 +51,7 @@ namespace OverlappedAnalyzers.Benchmarks
                     root => FindMethod(root, "AsyncSocket", "Send")),
             };
             var floor = AnalyzerSets.Driver();
-            var queries = new[]
+            var queries = new List<Query>
             {
                 new Query("compiler", "compiler: SemanticModel.GetDiagnostics", null, false),
                 new Query("floor", "no-op analyzer (driver floor)", floor, false),
@@ -60,6 +60,15 @@ namespace OverlappedAnalyzers.Benchmarks
                 new Query("floor-span", "no-op analyzer, member span", floor, true),
                 new Query("ovl-span", "OVL analyzers, member span", ours, true),
             };
+
+            // Each analyzer alone, whole document and span: which one the editor waits for.
+            foreach (var analyzer in ours.Analyzers)
+            {
+                var name = analyzer.GetType().Name;
+                var alone = new AnalyzerSet(name, ImmutableArray.Create(analyzer), ours.DiagnosticOptions, ours.Source);
+                queries.Add(new Query("alone:" + name, name + " alone", alone, false));
+                queries.Add(new Query("alone-span:" + name, name + " alone, member span", alone, true));
+            }
 
             var sb = new StringBuilder();
             sb.AppendLine(FormattableString.Invariant($"#### Keystroke latency: one document's semantic diagnostics after an edit ({reps} reps after {WarmupRounds} warm-up rounds; fresh compilation per measurement)"));
@@ -76,9 +85,9 @@ namespace OverlappedAnalyzers.Benchmarks
                 for (var round = 0; round < WarmupRounds + reps; round++)
                 {
                     // Rotate the order so drift spreads evenly over the queries.
-                    for (var k = 0; k < queries.Length; k++)
+                    for (var k = 0; k < queries.Count; k++)
                     {
-                        var query = queries[(k + round) % queries.Length];
+                        var query = queries[(k + round) % queries.Count];
                         var (ms, found) = await MeasureAsync(edits, query).ConfigureAwait(false);
                         if (round >= WarmupRounds)
                         {
