@@ -43,8 +43,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         dense-200/dense-lib, on those (default 5 rounds), plus the per-type rules: each analyzer alone
                         through CompilationWithAnalyzers, and the binding/ControlFlowGraph.Create work their gates admit
   --latency             instead of the run: keystroke latency — one document's semantic diagnostics after an edit, compiler
-                        vs no-op analyzer vs OVL, whole document and one member's span, on a generated 2,000-line IOCP file
-                        and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15) after 3 warm-up rounds
+                        vs no-op analyzer vs OVL (and each OVL analyzer alone), whole document and one member's span, on a
+                        generated 2,000-line IOCP file and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15)
+                        after 3 warm-up rounds
 ";
 
         private static async Task<int> Main(string[] args)
