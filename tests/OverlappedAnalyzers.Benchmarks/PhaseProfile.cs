@@ -16,7 +16,8 @@ using OverlappedAnalyzers.Model;
 namespace OverlappedAnalyzers.Benchmarks
 {
     /// <summary>
-    /// The giant-method question taken apart: where does the per-line cost of OVL001/002/006 go — Roslyn binding the
+    /// The giant-method question taken apart (and, with <c>--phases --corpus dense-200,dense-lib</c>, the dense corpora's):
+    /// where does the per-line cost of OVL001/002/006 go — Roslyn binding the
     /// body, Roslyn building its control-flow graph, our effect collection, or our path analysis? Runs the rule's own
     /// pipeline (<c>CodeBlocks</c> → <c>GraphSource</c> → <c>GraphEffects</c> → <c>PendingAnalysis</c>) in process on a
     /// fresh compilation per round, timing each phase apart, so analyzer telemetry (which also catches GC pauses and
@@ -58,7 +59,7 @@ namespace OverlappedAnalyzers.Benchmarks
                     $"| {corpus.Name} | {corpus.Lines} | {m[0]:F1} | {m[1]:F1} | {m[2]:F1} | {m[3]:F1} | {total:F1} | {total * 1000 / corpus.Lines:F1} | {(m[2] + m[3]) * 1000 / corpus.Lines:F1} | {findings} |"));
             }
 
-            if (rows.Count == 2)
+            if (rows.Count == 2 && rows[0].Corpus.Role == "giant-method" && rows[1].Corpus.Role == "giant-split")
             {
                 double PerLine(int row, Func<double[], double> pick) => pick(rows[row].Medians) / rows[row].Corpus.Lines;
                 sb.AppendLine();

@@ -22,20 +22,30 @@ namespace OverlappedAnalyzers.Benchmarks
 
   dotnet run -c Release --project tests/OverlappedAnalyzers.Benchmarks -- [options]
 
-  --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant;
+  --quick               smoke run (about a minute on an idle machine): none-2k and ovl-2k shrunk to 500 files, giant, dense-lib;
                         1 repetition; compile, driver-empty, driver, ovl, ca only
-  --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant (default: all)
+  --corpus a,b,...      corpora to run: none-2k, ovl-2k, ovl-200, ovl-20k, giant, dense-200, dense-lib (default: all)
+                        dense-200: 200 generated files, all IOCP code; dense-lib: the hand-written DenseLibrary/ socket library
   --configs a,b,...     configurations: compile, driver-empty, driver, ovl, ca, idisp, probe-naive, probe-opgate, probe-syntaxgate,
                         only when named: ovl-each (each OVL analyzer type alone), shape-codeblock, shape-symbolstart,
                         shape-semanticmodel (a no-op callback in each registration shape: the driver's own cost)
-                        (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes)
-  --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3)
+                        (default: all on none-2k/ovl-2k; ovl-200/ovl-20k run compile, driver, ovl, ca; giant runs no probes;
+                        dense-200/dense-lib run compile, driver-empty, driver, ovl, ca, idisp and ovl-each)
+  --reps N              timed repetitions per corpus and configuration (default 5; ovl-20k: 3; dense-lib: 11)
   --seed N              corpus generator seed (default 7)
+  --warmup-files N      size of the warm-up corpus run twice through every configuration before timing (default 300;
+                        on a loaded machine a smaller one, e.g. 60, still JITs every path)
   --ovl-assembly PATH   measure this OverlappedAnalyzers.dll instead of the one built with the benchmark
   --out FILE            also write the markdown report to FILE
   --dump DIR            write the generated corpora to DIR (for inspection) and continue
   --phases              instead of the run: OVL001/002/006's pipeline on the giant corpora, phase by phase
-                        (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds
+                        (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds; with --corpus naming
+                        dense-200/dense-lib, on those (default 5 rounds), plus the per-type rules: each analyzer alone
+                        through CompilationWithAnalyzers, and the binding/ControlFlowGraph.Create work their gates admit
+  --latency             instead of the run: keystroke latency — one document's semantic diagnostics after an edit, compiler
+                        vs no-op analyzer vs OVL (and each OVL analyzer alone), whole document and one member's span, on a
+                        generated 2,000-line IOCP file and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15)
+                        after 3 warm-up rounds
 ";
 
         private static async Task<int> Main(string[] args)
@@ -58,14 +68,31 @@ namespace OverlappedAnalyzers.Benchmarks
                 return 0;
             }
 
+            if (options.Latency)
+            {
+                string latency = await KeystrokeLatency.RunAsync(AnalyzerSets.Ours(options.OvlAssembly), options.Reps ?? 15, options.Seed).ConfigureAwait(false);
+                Console.WriteLine(latency);
+                if (options.Out != null)
+                {
+                    File.WriteAllText(options.Out, latency);
+                }
+
+                return 0;
+            }
+
             if (options.Phases)
             {
-                var giant = new[]
+                // Default: the giant corpora (OVL001/002/006 only). Named dense corpora also get the per-type rules' profile.
+                var names = options.CorporaExplicit ? options.Corpora : new[] { "giant" };
+                var corpora = names.SelectMany(n => BuildCorpus(n, options.Seed, quick: false)).ToList();
+                bool dense = corpora.Any(c => c.Role.StartsWith("dense-", StringComparison.Ordinal));
+                int rounds = options.Reps ?? (dense ? 5 : 12);
+                string profile = PhaseProfile.Run(corpora, rounds);
+                if (dense)
                 {
-                    new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, options.Seed)),
-                    new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, options.Seed)),
-                };
-                string profile = PhaseProfile.Run(giant, options.Reps ?? 12);
+                    profile += Environment.NewLine + await PerTypeProfile.RunAsync(corpora, AnalyzerSets.Ours(options.OvlAssembly), rounds).ConfigureAwait(false);
+                }
+
                 Console.WriteLine(profile);
                 if (options.Out != null)
                 {
@@ -105,7 +132,9 @@ namespace OverlappedAnalyzers.Benchmarks
                 configurations.Add(new Configuration("idisp", AnalyzerSets.IDisposable()));
             }
 
-            if (options.Configs.Contains("ovl-each"))
+            // The dense corpora answer "which analyzer" by default: there every analyzer works.
+            bool eachAnalyzer = options.Configs.Contains("ovl-each") || (!options.ConfigsExplicit && !options.Quick && options.Corpora.Any(c => c.StartsWith("dense-", StringComparison.Ordinal)));
+            if (eachAnalyzer)
             {
                 // One configuration per rule analyzer, to find which one a regression belongs to.
                 foreach (var analyzer in ours.Analyzers)
@@ -121,7 +150,7 @@ namespace OverlappedAnalyzers.Benchmarks
             configurations.Add(new Configuration("shape-codeblock", AnalyzerSets.Probe("shape: no-op code-block action", new RegistrationShapeProbe(RegistrationShape.CodeBlock))));
             configurations.Add(new Configuration("shape-symbolstart", AnalyzerSets.Probe("shape: no-op symbol-start action", new RegistrationShapeProbe(RegistrationShape.SymbolStart))));
             configurations.Add(new Configuration("shape-semanticmodel", AnalyzerSets.Probe("shape: no-op semantic-model action", new RegistrationShapeProbe(RegistrationShape.SemanticModel))));
-            configurations = configurations.Where(c => options.Configs.Contains(c.Key) || (c.Key.StartsWith("ovl:", StringComparison.Ordinal) && options.Configs.Contains("ovl-each"))).ToList();
+            configurations = configurations.Where(c => options.Configs.Contains(c.Key) || (c.Key.StartsWith("ovl:", StringComparison.Ordinal) && eachAnalyzer)).ToList();
             foreach (var c in configurations.Where(c => c.Analyzers != null))
             {
                 log.WriteLine("loaded " + c.Analyzers);
@@ -132,7 +161,7 @@ namespace OverlappedAnalyzers.Benchmarks
 
             // Warm-up: JIT every path (compiler, driver, each analyzer) on a small corpus before timing anything.
             // Twice, so tiered compilation has promoted the hot methods before the first timed run.
-            var warmup = new Corpus("warmup", "warmup", "warm-up", CorpusGenerator.Generate(300, 0.05, options.Seed + 1));
+            var warmup = new Corpus("warmup", "warmup", "warm-up", CorpusGenerator.Generate(options.WarmupFiles, 0.05, options.Seed + 1));
             Runner.CheckCompiles(warmup);
             for (int round = 0; round < 2; round++)
             {
@@ -154,7 +183,7 @@ namespace OverlappedAnalyzers.Benchmarks
                     }
 
                     Runner.CheckCompiles(extra);
-                    int reps = options.Reps ?? (extra.Role == "ovl-20k" ? 3 : 5);
+                    int reps = options.Reps ?? extra.Role switch { "ovl-20k" => 3, "dense-lib" => 11, _ => 5 };
                     var configs = configurations.Where(c => IsDefaultFor(extra.Role, c.Key) || options.ConfigsExplicit).ToList();
                     log.WriteLine();
                     log.WriteLine($"== {extra.Name}: {extra.Description}; {extra.Files} files, {extra.Lines} lines, {extra.Methods} methods, {reps} rep(s)");
@@ -192,7 +221,8 @@ namespace OverlappedAnalyzers.Benchmarks
         private static bool IsDefaultFor(string corpus, string config) => corpus switch
         {
             "ovl-20k" or "ovl-200" => config is "compile" or "driver-empty" or "driver" or "ovl" or "ca",
-            "none-2k" or "ovl-2k" => true,
+            "none-2k" or "ovl-2k" => !config.StartsWith("ovl:", StringComparison.Ordinal),
+            "dense-200" or "dense-lib" => !config.StartsWith("probe-", StringComparison.Ordinal) && !config.StartsWith("shape-", StringComparison.Ordinal),
             _ => !config.StartsWith("probe-", StringComparison.Ordinal) && !config.StartsWith("ovl:", StringComparison.Ordinal),
         };
 
@@ -220,6 +250,10 @@ namespace OverlappedAnalyzers.Benchmarks
                         new Corpus("giant-method", "giant-method", "one 5,000-line method, 200 start sites", CorpusGenerator.GiantMethod(5000, 200, split: false, seed)),
                         new Corpus("giant-split", "giant-split", "the same 200 segments as 200 methods", CorpusGenerator.GiantMethod(5000, 200, split: true, seed)),
                     };
+                case "dense-200":
+                    return new[] { new Corpus(name, name, "200 files, all IOCP code (generated; 1 in 4 members buggy)", DenseCorpusGenerator.Generate(200, seed)) };
+                case "dense-lib":
+                    return new[] { new Corpus(name, name, "hand-written socket library (DenseLibrary/)", DenseLibrary.Load()) };
                 default:
                     throw new ArgumentException("unknown corpus " + name);
             }
@@ -300,7 +334,7 @@ namespace OverlappedAnalyzers.Benchmarks
 
     internal sealed class Options
     {
-        private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant" };
+        private static readonly string[] AllCorpora = { "none-2k", "ovl-2k", "ovl-200", "ovl-20k", "giant", "dense-200", "dense-lib" };
         private static readonly string[] AllConfigs = { "compile", "driver-empty", "driver", "ovl", "ca", "idisp", "probe-naive", "probe-opgate", "probe-syntaxgate", "ovl-each", "shape-codeblock", "shape-symbolstart", "shape-semanticmodel" };
 
         /// <summary>Diagnostic configurations that answer no target: run only when named in --configs.</summary>
@@ -309,11 +343,14 @@ namespace OverlappedAnalyzers.Benchmarks
         public bool Help { get; private set; }
         public bool Quick { get; private set; }
         public bool Phases { get; private set; }
+        public bool Latency { get; private set; }
+        public bool CorporaExplicit { get; private set; }
         public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
         public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs.Except(OnlyWhenAsked).ToArray();
         public bool ConfigsExplicit { get; private set; }
         public int? Reps { get; private set; }
         public int Seed { get; private set; } = 7;
+        public int WarmupFiles { get; private set; } = 300;
         public string? OvlAssembly { get; private set; }
         public string? Out { get; private set; }
         public string? Dump { get; private set; }
@@ -336,6 +373,7 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--corpus":
                         o.Corpora = List(Next(), AllCorpora, "corpus");
+                        o.CorporaExplicit = true;
                         break;
                     case "--configs":
                         var configs = List(Next(), AllConfigs, "configuration");
@@ -347,6 +385,14 @@ namespace OverlappedAnalyzers.Benchmarks
                         if (o.Reps < 1)
                         {
                             throw new ArgumentException("--reps must be at least 1");
+                        }
+
+                        break;
+                    case "--warmup-files":
+                        o.WarmupFiles = int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+                        if (o.WarmupFiles < 20)
+                        {
+                            throw new ArgumentException("--warmup-files must be at least 20");
                         }
 
                         break;
@@ -362,6 +408,9 @@ namespace OverlappedAnalyzers.Benchmarks
                     case "--phases":
                         o.Phases = true;
                         break;
+                    case "--latency":
+                        o.Latency = true;
+                        break;
                     case "--dump":
                         o.Dump = Next();
                         break;
@@ -374,7 +423,7 @@ namespace OverlappedAnalyzers.Benchmarks
             {
                 if (!args.Contains("--corpus"))
                 {
-                    o.Corpora = new[] { "none-2k", "ovl-2k", "giant" };
+                    o.Corpora = new[] { "none-2k", "ovl-2k", "giant", "dense-lib" };
                 }
 
                 o.Reps ??= 1;

@@ -90,23 +90,23 @@ namespace OverlappedAnalyzers.Benchmarks
             return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
         }
 
-        private static string F(double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, Inv);
+        internal static string F(double value, string format) => double.IsNaN(value) ? "n/a" : value.ToString(format, Inv);
 
-        private static string Others(CorpusResult r)
+        internal static string Others(CorpusResult r)
         {
             string others = string.Join(", ", new[] { ("ca", "CA2000+CA2213"), ("idisp", "IDisposableAnalyzers") }
                 .Where(x => r.Has(x.Item1)).Select(x => $"{x.Item2} {F(r.AllocPerMethodOverFloor(x.Item1), "F0")} B"));
             return others.Length > 0 ? " (" + others + ")" : string.Empty;
         }
 
-        private static string BaselineName(string? key) => key switch
+        internal static string BaselineName(string? key) => key switch
         {
             "driver" => "the no-op driver floor",
             "driver-empty" => "the empty driver (the set registered nothing)",
             _ => "nothing",
         };
 
-        private static string Pct(double ratio) => double.IsNaN(ratio) ? "n/a" : (ratio * 100).ToString("+0.0;-0.0;0.0", Inv) + "%";
+        internal static string Pct(double ratio) => double.IsNaN(ratio) ? "n/a" : (ratio * 100).ToString("+0.0;-0.0;0.0", Inv) + "%";
 
         public static string Build(IReadOnlyList<CorpusResult> results, string machine, Options options, TimeSpan elapsed)
         {
@@ -170,7 +170,7 @@ namespace OverlappedAnalyzers.Benchmarks
             return sb.ToString();
         }
 
-        private static string Verdict(bool? pass) => pass switch { true => "**pass**", false => "**MISS**", null => "n/a" };
+        internal static string Verdict(bool? pass) => pass switch { true => "**pass**", false => "**MISS**", null => "n/a" };
 
         private static IEnumerable<(string Target, string Measured, string Verdict)> Targets(IReadOnlyList<CorpusResult> results)
         {
@@ -266,6 +266,12 @@ namespace OverlappedAnalyzers.Benchmarks
                 yield return ($"allocations ({ovl.Corpus.Name}): OVL ≤ CA2000+CA2213's per analyzed method / 10",
                     $"{F(perMethod, "F0")} B/method over {BaselineName(ovl.BaselineKey("ovl"))}{Others(ovl)}",
                     Verdict(ca is null ? null : perMethod <= ca.Value / 10));
+            }
+
+            // 6. Dense code (issue 15): where every file is IOCP code.
+            foreach (var target in DenseTargets.Judge(results))
+            {
+                yield return target;
             }
         }
     }
