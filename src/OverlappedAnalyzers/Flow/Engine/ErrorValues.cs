@@ -1,0 +1,378 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace OverlappedAnalyzers.Flow.Engine
+{
+    /// <summary>
+    /// Which values of one graph are <em>error values</em> (RULES.md, "Error values and call results"): only they say
+    /// whether an I/O call is pending. A value is one by where it comes from, never by its type alone — an <c>int</c>
+    /// read from <c>GetLastError()</c> is an error code, an <c>int</c> holding <c>ReadFile</c>'s BOOL is not:
+    /// <list type="bullet">
+    /// <item>a call of <c>GetLastError</c>/<c>WSAGetLastError</c>/<c>Marshal.GetLastWin32Error</c>/<c>GetLastPInvokeError</c>/
+    /// <c>GetLastSystemError</c> (any declaring type: P/Invoke, wrapper or BCL);</item>
+    /// <item>a <c>System.Net.Sockets.SocketError</c>, or an enum that declares ERROR_IO_PENDING (997): an error-code enum;</item>
+    /// <item>a local every write of which is an error value (<c>uint err = GetLastError();</c>);</item>
+    /// <item>a local, parameter or field the method itself compares with 997: APIs such as <c>HttpReceiveHttpRequest</c>
+    /// return the Win32 error directly, and code that asks "is it pending?" of a value says it is an error code.</item>
+    /// </list>
+    /// </summary>
+    internal sealed class ErrorValues
+    {
+        private const int MaxDepth = 16;
+
+        private readonly CaptureMap captures;
+        private readonly HashSet<ISymbol> comparedWithPending = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, List<IOperation?>> localWrites = new Dictionary<ILocalSymbol, List<IOperation?>>(SymbolEqualityComparer.Default);
+
+        public ErrorValues(ControlFlowGraph graph, CaptureMap captures)
+        {
+            this.captures = captures;
+            foreach (var block in graph.Blocks)
+            {
+                foreach (var operation in block.Operations)
+                {
+                    Collect(operation);
+                }
+
+                if (block.BranchValue != null)
+                {
+                    Collect(block.BranchValue);
+                }
+            }
+        }
+
+        /// <summary>True when <paramref name="value"/> (conversions and flow captures already looked through or not) is an error value.</summary>
+        public bool IsErrorValue(IOperation? value) => IsErrorValue(value, 0, null);
+
+        /// <summary>
+        /// How the result of the I/O call itself reports success, when <paramref name="value"/> is one: a bool (TRUE), an
+        /// int/uint from a native call (BOOL: nonzero) or from a Winsock call (<c>WSARecv</c> and friends: 0, else
+        /// SOCKET_ERROR). Such a result never says whether the error is pending — only whether the call succeeded.
+        /// </summary>
+        public CallResult CallResultOf(IOperation? value) => CallResultOf(value, 0, null);
+
+        /// <summary>The names of the calls that read the thread's last error.</summary>
+        public static bool IsLastErrorName(string name) =>
+            name.EndsWith("LastError", StringComparison.Ordinal)
+            || name.EndsWith("LastWin32Error", StringComparison.Ordinal)
+            || name.EndsWith("LastPInvokeError", StringComparison.Ordinal)
+            || name.EndsWith("LastSystemError", StringComparison.Ordinal);
+
+        public static bool IsSocketError(ITypeSymbol? type) =>
+            type is { Name: "SocketError", TypeKind: TypeKind.Enum } && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";
+
+        private bool IsErrorValue(IOperation? value, int depth, HashSet<ILocalSymbol>? visited)
+        {
+            value = Unwrap(value);
+            if (value is null || depth > MaxDepth)
+            {
+                return false;
+            }
+
+            if (IsErrorCodeEnum(value.Type))
+            {
+                return true;
+            }
+
+            switch (value)
+            {
+                case IInvocationOperation call:
+                    return IsLastErrorName(call.TargetMethod.Name);
+
+                case ILocalReferenceOperation local:
+                    if (comparedWithPending.Contains(local.Local))
+                    {
+                        return true;
+                    }
+
+                    if (!localWrites.TryGetValue(local.Local, out var writes) || writes.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    visited ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    if (!visited.Add(local.Local))
+                    {
+                        // A cycle (err = err2; err2 = err;): the other writes decide.
+                        return true;
+                    }
+
+                    foreach (var written in writes)
+                    {
+                        if (written is null || !IsErrorValue(written, depth + 1, visited))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+
+                case IParameterReferenceOperation parameter:
+                    return comparedWithPending.Contains(parameter.Parameter);
+
+                case IFieldReferenceOperation field:
+                    return comparedWithPending.Contains(field.Field);
+
+                default:
+                    return false;
+            }
+        }
+
+        private CallResult CallResultOf(IOperation? value, int depth, HashSet<ILocalSymbol>? visited)
+        {
+            value = Unwrap(value);
+            if (value is null || depth > MaxDepth)
+            {
+                return CallResult.None;
+            }
+
+            switch (value)
+            {
+                case IInvocationOperation call when IsIoCall(call):
+                    var method = call.TargetMethod;
+                    if (method.ReturnType.SpecialType == SpecialType.System_Boolean)
+                    {
+                        return CallResult.TrueOnSuccess;
+                    }
+
+                    if (method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_UInt32)
+                    {
+                        return IsWinsockName(method) ? CallResult.ZeroOnSuccess : CallResult.TrueOnSuccess;
+                    }
+
+                    return CallResult.None;
+
+                case ILocalReferenceOperation local when localWrites.TryGetValue(local.Local, out var writes) && writes.Count > 0:
+                    visited ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+                    if (!visited.Add(local.Local))
+                    {
+                        return CallResult.None;
+                    }
+
+                    var result = CallResult.None;
+                    foreach (var written in writes)
+                    {
+                        var kind = written is null ? CallResult.None : CallResultOf(written, depth + 1, visited);
+                        if (kind == CallResult.None || (result != CallResult.None && kind != result))
+                        {
+                            return CallResult.None;
+                        }
+
+                        result = kind;
+                    }
+
+                    return result;
+
+                default:
+                    return CallResult.None;
+            }
+        }
+
+        /// <summary>
+        /// A call that may be the I/O call: one that reaches native code (P/Invoke, [LibraryImport], a delegate from
+        /// GetDelegateForFunctionPointer, a function pointer) or a wrapper handed a pointer, IntPtr or SafeHandle
+        /// (<c>Native.AcceptEx(listener, accepted, ov.Address)</c>). A plain <c>logger.IsEnabled()</c> is not one: reading
+        /// its result as the call's success would hide the failure around it.
+        /// </summary>
+        private static bool IsIoCall(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            if (method.IsExtern || method.MethodKind is MethodKind.DelegateInvoke or MethodKind.FunctionPointerSignature || method.GetDllImportData() != null
+                || HasLibraryImport(method.PartialDefinitionPart ?? method))
+            {
+                return true;
+            }
+
+            foreach (var argument in call.Arguments)
+            {
+                var type = argument.Value.Type;
+                if (type != null && (type.TypeKind == TypeKind.Pointer || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr || IsSafeHandle(type)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasLibraryImport(IMethodSymbol method)
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsSafeHandle(ITypeSymbol type)
+        {
+            for (var current = type; current != null; current = current.BaseType)
+            {
+                if (current.Name == "SafeHandle" && current.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>WSARecv, WSASend, WSAIoctl...: 0 on success, SOCKET_ERROR otherwise (the delegate's type names it for a delegate).</summary>
+        private static bool IsWinsockName(IMethodSymbol method)
+        {
+            var name = method.MethodKind == MethodKind.DelegateInvoke ? method.ContainingType.Name : method.Name;
+            return name.StartsWith("WSA", StringComparison.Ordinal);
+        }
+
+        /// <summary>SocketError, or an enum of Win32/Winsock codes (one of its members is ERROR_IO_PENDING).</summary>
+        private static bool IsErrorCodeEnum(ITypeSymbol? type)
+        {
+            if (type is null || type.TypeKind != TypeKind.Enum)
+            {
+                return false;
+            }
+
+            if (IsSocketError(type))
+            {
+                return true;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true } field && IsPendingConstant(field.ConstantValue))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void Collect(IOperation root)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                        Write(target.Local, assignment.IsRef ? null : assignment.Value);
+                        break;
+                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation compound }:
+                        Write(compound.Local, null);
+                        break;
+                    case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation incremented }:
+                        Write(incremented.Local, null);
+                        break;
+                    case IArgumentOperation { Value: ILocalReferenceOperation byRef } argument when argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                        Write(byRef.Local, null);
+                        break;
+                    case IDeconstructionAssignmentOperation deconstruction:
+                        foreach (var written in deconstruction.Target.DescendantsAndSelf())
+                        {
+                            if (written is ILocalReferenceOperation deconstructed)
+                            {
+                                Write(deconstructed.Local, null);
+                            }
+                        }
+
+                        break;
+                    case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                        NoteComparison(binary.LeftOperand, binary.RightOperand);
+                        NoteComparison(binary.RightOperand, binary.LeftOperand);
+                        break;
+                    case IIsPatternOperation isPattern when MentionsPending(isPattern.Pattern):
+                        NoteCompared(isPattern.Value);
+                        break;
+                }
+            }
+        }
+
+        private void Write(ILocalSymbol local, IOperation? value)
+        {
+            if (!localWrites.TryGetValue(local, out var writes))
+            {
+                writes = new List<IOperation?>();
+                localWrites.Add(local, writes);
+            }
+
+            writes.Add(value);
+        }
+
+        private void NoteComparison(IOperation value, IOperation constant)
+        {
+            if (IsPendingConstant(constant.ConstantValue) && !value.ConstantValue.HasValue)
+            {
+                NoteCompared(value);
+            }
+        }
+
+        private void NoteCompared(IOperation value)
+        {
+            switch (Unwrap(value))
+            {
+                case ILocalReferenceOperation local:
+                    comparedWithPending.Add(local.Local);
+                    break;
+                case IParameterReferenceOperation parameter:
+                    comparedWithPending.Add(parameter.Parameter);
+                    break;
+                case IFieldReferenceOperation field:
+                    comparedWithPending.Add(field.Field);
+                    break;
+            }
+        }
+
+        private static bool MentionsPending(IPatternOperation pattern)
+        {
+            foreach (var operation in pattern.DescendantsAndSelf())
+            {
+                if (operation is IConstantPatternOperation constantPattern && IsPendingConstant(constantPattern.Value.ConstantValue))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsPendingConstant(Optional<object?> constant) =>
+            constant.HasValue && constant.Value switch
+            {
+                int i => i == FailureBranches.IoPending,
+                uint u => u == FailureBranches.IoPending,
+                long l => l == FailureBranches.IoPending,
+                ulong ul => ul == FailureBranches.IoPending,
+                _ => false,
+            };
+
+        private IOperation? Unwrap(IOperation? operation)
+        {
+            for (var depth = 0; depth < 32 && operation != null; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        break;
+                    case IFlowCaptureReferenceOperation:
+                        operation = captures.Resolve(operation);
+                        break;
+                    default:
+                        return operation;
+                }
+            }
+
+            return operation;
+        }
+    }
+}
