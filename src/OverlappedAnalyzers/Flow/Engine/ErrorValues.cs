@@ -27,6 +27,11 @@ namespace OverlappedAnalyzers.Flow.Engine
         private readonly HashSet<ISymbol> comparedWithPending = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, List<IOperation?>> localWrites = new Dictionary<ILocalSymbol, List<IOperation?>>(SymbolEqualityComparer.Default);
 
+        // The dataflow asks about the same branch once per visit of its block: a local written thousands of times would
+        // otherwise be re-examined on every visit. Answers for locals are cached (the graph does not change).
+        private readonly Dictionary<ILocalSymbol, bool> errorLocals = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ILocalSymbol, CallResult> resultLocals = new Dictionary<ILocalSymbol, CallResult>(SymbolEqualityComparer.Default);
+
         public ErrorValues(ControlFlowGraph graph, CaptureMap captures)
         {
             this.captures = captures;
@@ -45,14 +50,44 @@ namespace OverlappedAnalyzers.Flow.Engine
         }
 
         /// <summary>True when <paramref name="value"/> (conversions and flow captures already looked through or not) is an error value.</summary>
-        public bool IsErrorValue(IOperation? value) => IsErrorValue(value, 0, null);
+        public bool IsErrorValue(IOperation? value)
+        {
+            value = Unwrap(value);
+            if (value is ILocalReferenceOperation local)
+            {
+                if (!errorLocals.TryGetValue(local.Local, out var known))
+                {
+                    known = IsErrorValue(value, 0, null);
+                    errorLocals[local.Local] = known;
+                }
+
+                return known;
+            }
+
+            return IsErrorValue(value, 0, null);
+        }
 
         /// <summary>
         /// How the result of the I/O call itself reports success, when <paramref name="value"/> is one: a bool (TRUE), an
         /// int/uint from a native call (BOOL: nonzero) or from a Winsock call (<c>WSARecv</c> and friends: 0, else
         /// SOCKET_ERROR). Such a result never says whether the error is pending — only whether the call succeeded.
         /// </summary>
-        public CallResult CallResultOf(IOperation? value) => CallResultOf(value, 0, null);
+        public CallResult CallResultOf(IOperation? value)
+        {
+            value = Unwrap(value);
+            if (value is ILocalReferenceOperation local)
+            {
+                if (!resultLocals.TryGetValue(local.Local, out var known))
+                {
+                    known = CallResultOf(value, 0, null);
+                    resultLocals[local.Local] = known;
+                }
+
+                return known;
+            }
+
+            return CallResultOf(value, 0, null);
+        }
 
         /// <summary>The names of the calls that read the thread's last error.</summary>
         public static bool IsLastErrorName(string name) =>

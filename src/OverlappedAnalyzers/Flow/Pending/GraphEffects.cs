@@ -92,16 +92,6 @@ namespace OverlappedAnalyzers.Flow.Pending
             return key != null && tracked.TryGetValue(key, out receiver);
         }
 
-        /// <summary>
-        /// The object returned is the local or parameter that holds <paramref name="receiver"/> (<c>return request;</c>
-        /// for <c>request.Native</c>): the caller owns both now.
-        /// </summary>
-        public bool IsOwnerOf(IOperation? operation, TrackedReceiver receiver)
-        {
-            var key = operation is null ? null : resolver.Resolve(operation);
-            return key != null && key.IsOwnerObjectOf(receiver.Key);
-        }
-
         private ImmutableArray<Effect> CollectBlock(BasicBlock block)
         {
             var effects = ImmutableArray.CreateBuilder<Effect>();

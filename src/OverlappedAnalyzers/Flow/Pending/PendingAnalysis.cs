@@ -104,6 +104,17 @@ namespace OverlappedAnalyzers.Flow.Pending
                 return;
             }
 
+            if (entries.Count == 1)
+            {
+                // The common case: no flags in the graph, or one valuation reaches this block.
+                foreach (var entry in entries)
+                {
+                    Process(block, entry.Key, entry.Value);
+                    return;
+                }
+            }
+
+            // Processing may add valuations to this very block (a loop back edge): iterate over a snapshot, in a fixed order.
             foreach (var entry in entries.OrderBy(e => e.Key).ToArray())
             {
                 Process(block, entry.Key, entry.Value);
@@ -314,12 +325,13 @@ namespace OverlappedAnalyzers.Flow.Pending
             }
 
             effects.TryGetTracked(returnedValue, out var returned);
+            var returnedKey = returnedValue is null ? null : effects.Resolver.Resolve(returnedValue);
             foreach (var receiver in effects.Receivers)
             {
                 var fact = state[receiver.Index];
-                if (receiver == returned || effects.IsOwnerOf(returnedValue, receiver))
+                if (receiver == returned || (returnedKey != null && returnedKey.IsOwnerObjectOf(receiver.Key)))
                 {
-                    // Returned to the caller: finishing it is the caller's job now.
+                    // Returned to the caller (itself, or the request object that holds it): finishing it is the caller's job now.
                     continue;
                 }
 
