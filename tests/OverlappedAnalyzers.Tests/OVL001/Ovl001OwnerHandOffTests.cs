@@ -122,6 +122,38 @@ class Acceptor
 }");
 
         [Fact]
+        public Task RequestReturnedToAPoolOfTheCompilation_ThroughALocalAlias_Silent() => Verify(@"
+sealed class RequestPool
+{
+    private readonly ConcurrentBag<Request> m_items = new ConcurrentBag<Request>();
+    public Request Rent() => m_items.TryTake(out var request) ? request : new Request();
+    public void Return(Request request) => m_items.Add(request);
+}
+
+class Acceptor
+{
+    private readonly RequestPool m_pool = new RequestPool();
+
+    public bool Accept(IntPtr listener)
+    {
+        var request = m_pool.Rent();
+        var holder = request;
+        holder.Overlapped.StartOperation(OperationType.Accept);
+        if (!Native.AcceptEx(listener, IntPtr.Zero, holder.Overlapped.Address))
+        {
+            var error = (SocketError)Marshal.GetLastWin32Error();
+            if (error == SocketError.ConnectionReset || error != SocketError.IOPending)
+            {
+                m_pool.Return(request);
+                return false;
+            }
+        }
+
+        return true;
+    }
+}");
+
+        [Fact]
         public Task APathOnWhichTheRequestDoesNotEscape_Reports() => Verify(@"
 class Acceptor
 {
