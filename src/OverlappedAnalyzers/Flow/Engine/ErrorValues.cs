@@ -166,19 +166,8 @@ namespace OverlappedAnalyzers.Flow.Engine
 
             switch (value)
             {
-                case IInvocationOperation call when IsIoCall(call):
-                    var method = call.TargetMethod;
-                    if (method.ReturnType.SpecialType == SpecialType.System_Boolean)
-                    {
-                        return CallResult.TrueOnSuccess;
-                    }
-
-                    if (method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_UInt32)
-                    {
-                        return IsWinsockName(method) ? CallResult.ZeroOnSuccess : CallResult.TrueOnSuccess;
-                    }
-
-                    return CallResult.None;
+                case IInvocationOperation call:
+                    return IoCalls.ResultOf(call);
 
                 case ILocalReferenceOperation local when localWrites.TryGetValue(local.Local, out var writes) && writes.Count > 0:
                     visited ??= new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
@@ -204,66 +193,6 @@ namespace OverlappedAnalyzers.Flow.Engine
                 default:
                     return CallResult.None;
             }
-        }
-
-        /// <summary>
-        /// A call that may be the I/O call: one that reaches native code (P/Invoke, [LibraryImport], a delegate from
-        /// GetDelegateForFunctionPointer, a function pointer) or a wrapper handed a pointer, IntPtr or SafeHandle
-        /// (<c>Native.AcceptEx(listener, accepted, ov.Address)</c>). A plain <c>logger.IsEnabled()</c> is not one: reading
-        /// its result as the call's success would hide the failure around it.
-        /// </summary>
-        private static bool IsIoCall(IInvocationOperation call)
-        {
-            var method = call.TargetMethod;
-            if (method.IsExtern || method.MethodKind is MethodKind.DelegateInvoke or MethodKind.FunctionPointerSignature || method.GetDllImportData() != null
-                || HasLibraryImport(method.PartialDefinitionPart ?? method))
-            {
-                return true;
-            }
-
-            foreach (var argument in call.Arguments)
-            {
-                var type = argument.Value.Type;
-                if (type != null && (type.TypeKind == TypeKind.Pointer || type.SpecialType is SpecialType.System_IntPtr or SpecialType.System_UIntPtr || IsSafeHandle(type)))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool HasLibraryImport(IMethodSymbol method)
-        {
-            foreach (var attribute in method.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsSafeHandle(ITypeSymbol type)
-        {
-            for (var current = type; current != null; current = current.BaseType)
-            {
-                if (current.Name == "SafeHandle" && current.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>WSARecv, WSASend, WSAIoctl...: 0 on success, SOCKET_ERROR otherwise (the delegate's type names it for a delegate).</summary>
-        private static bool IsWinsockName(IMethodSymbol method)
-        {
-            var name = method.MethodKind == MethodKind.DelegateInvoke ? method.ContainingType.Name : method.Name;
-            return name.StartsWith("WSA", StringComparison.Ordinal);
         }
 
         /// <summary>SocketError, or an enum of Win32/Winsock codes (one of its members is ERROR_IO_PENDING).</summary>

@@ -7,7 +7,8 @@ namespace OverlappedAnalyzers.Flow.Engine
     /// <summary>
     /// Recognises the branches that establish a synchronous failure: the outcome of comparing an error
     /// value with a constant equal to ERROR_IO_PENDING (997) that means "not pending", or its equality with another specific
-    /// error code. Which values are error values is decided by <see cref="ErrorValues"/> (by origin, not type). Control-flow lowering
+    /// error code. Which values are error values is decided by <see cref="ErrorValues"/> (by origin, not type); the I/O call's
+    /// own result (<see cref="CallResult"/>) tells only its success, never "not pending". Control-flow lowering
     /// turns <c>!=</c>, <c>==</c>/else, <c>is not</c>, <c>&amp;&amp;</c>/<c>||</c>, switch sections and switch
     /// expressions into conditional branches, so one recogniser of the branch value covers every syntax form.
     /// </summary>
