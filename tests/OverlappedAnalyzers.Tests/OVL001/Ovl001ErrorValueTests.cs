@@ -211,6 +211,39 @@ class File
 }");
 
         [Fact]
+        public Task BoolResultTestedWithIsPatterns_SuccessSideIsNoFailure_Reports() => Verify(@"
+class Device
+{
+    private readonly Overlapped m_ioctl = new Overlapped();
+
+    public bool QueryA(IntPtr device)
+    {
+        m_ioctl.StartOperation(OperationType.Receive);
+        bool ok = Win32.DeviceIoControl(device, 1, IntPtr.Zero, 0, IntPtr.Zero, 0, IntPtr.Zero, m_ioctl.Address);
+        int err = Marshal.GetLastWin32Error();
+        if (err == 997 || ok is true)
+        {
+            return true;
+        }
+
+        {|OVL001:return false;|}
+    }
+
+    public bool QueryB(IntPtr device)
+    {
+        m_ioctl.StartOperation(OperationType.Receive);
+        bool ok = Win32.DeviceIoControl(device, 1, IntPtr.Zero, 0, IntPtr.Zero, 0, IntPtr.Zero, m_ioctl.Address);
+        int err = Marshal.GetLastWin32Error();
+        if (err != 997 && ok is not true)
+        {
+            {|OVL001:return false;|}
+        }
+
+        return true;
+    }
+}");
+
+        [Fact]
         public Task NestedIfOnIntResultThenError_Reports() => Verify(@"
 class File
 {

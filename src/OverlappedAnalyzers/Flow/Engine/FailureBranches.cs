@@ -59,6 +59,12 @@ namespace OverlappedAnalyzers.Flow.Engine
                     var equality = ConstantPattern(value!, constant, captures);
                     return binary.OperatorKind == BinaryOperatorKind.Equals ? equality : (equality.OnNoMatch, equality.OnMatch);
 
+                case IIsPatternOperation boolPattern when boolPattern.Value.Type?.SpecialType == SpecialType.System_Boolean
+                    && TryGetBoolPattern(boolPattern.Pattern, out var matchesTrue):
+                    // "ok is false", "DeviceIoControl(...) is not true": the value itself, possibly inverted.
+                    var tested = Evaluate(boolPattern.Value, captures, depth + 1);
+                    return matchesTrue ? tested : (tested.WhenFalse, tested.WhenTrue);
+
                 case IIsPatternOperation isPattern when IsErrorCandidate(isPattern.Value, captures):
                     return Pattern(isPattern.Pattern, Unwrap(isPattern.Value, captures)!, captures, depth + 1);
 
@@ -209,6 +215,23 @@ namespace OverlappedAnalyzers.Flow.Engine
                 case SpecialType.System_UInt64:
                     return true;
                 default:
+                    return false;
+            }
+        }
+
+        /// <summary><c>is true</c>, <c>is not false</c>...: whether the pattern matches the value true.</summary>
+        private static bool TryGetBoolPattern(IPatternOperation pattern, out bool matchesTrue)
+        {
+            switch (pattern)
+            {
+                case IConstantPatternOperation constantPattern when TryGetBoolConstant(constantPattern.Value, out var constant):
+                    matchesTrue = constant;
+                    return true;
+                case INegatedPatternOperation { Pattern: IConstantPatternOperation inner } when TryGetBoolConstant(inner.Value, out var negated):
+                    matchesTrue = !negated;
+                    return true;
+                default:
+                    matchesTrue = false;
                     return false;
             }
         }
