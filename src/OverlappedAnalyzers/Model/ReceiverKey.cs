@@ -39,6 +39,13 @@ namespace OverlappedAnalyzers.Model
         /// </summary>
         public bool IsDirectMember => path.Length == 2 && (rootIsThis || path[0] is INamedTypeSymbol);
 
+        /// <summary>
+        /// A local or parameter object (<c>request</c>) that holds other receivers (<c>request.Native</c>): when it
+        /// escapes (back to its pool, stored, returned) what it holds goes with it (RULES.md, "Owner hand-off").
+        /// </summary>
+        public bool IsOwnerObjectOf(ReceiverKey held) =>
+            !rootIsThis && path[0] is ILocalSymbol or IParameterSymbol && held.path.Length > path.Length && held.StartsWith(this);
+
         public ReceiverKey Append(ISymbol member) => new ReceiverKey(path.Add(member), rootIsThis);
 
         /// <summary>The name users see: the chain without <c>this</c>, e.g. <c>m_socket.m_inOverlapped</c>.</summary>

@@ -64,6 +64,85 @@ class Socket
 }");
 
         [Fact]
+        public Task IntResultAndLastError_FreeBeforeReturn_AndFlagGuardedExit() => Fix(@"
+unsafe class Reader
+{
+    private readonly ThreadPoolBoundHandle m_bound;
+
+    public bool Read()
+    {
+        NativeOverlapped* overlapped = m_bound.AllocateNativeOverlapped(null, null, null);
+        int ok = ReadFile(overlapped);
+        int err = Marshal.GetLastWin32Error();
+        if (ok == 0 && err != 997)
+        {
+            {|OVL001:return false;|}
+        }
+
+        return true;
+    }
+
+    public bool Write()
+    {
+        bool failed = false;
+        NativeOverlapped* overlapped = m_bound.AllocateNativeOverlapped(null, null, null);
+        if (ReadFile(overlapped) == 0 && Marshal.GetLastWin32Error() == 10054)
+        {
+            failed = true;
+        }
+
+        if (failed)
+        {
+            {|OVL001:return false;|}
+        }
+
+        return true;
+    }
+
+    [DllImport(""kernel32.dll"", SetLastError = true)]
+    private static extern int ReadFile(NativeOverlapped* overlapped);
+}", @"
+unsafe class Reader
+{
+    private readonly ThreadPoolBoundHandle m_bound;
+
+    public bool Read()
+    {
+        NativeOverlapped* overlapped = m_bound.AllocateNativeOverlapped(null, null, null);
+        int ok = ReadFile(overlapped);
+        int err = Marshal.GetLastWin32Error();
+        if (ok == 0 && err != 997)
+        {
+            m_bound.FreeNativeOverlapped(overlapped);
+            return false;
+        }
+
+        return true;
+    }
+
+    public bool Write()
+    {
+        bool failed = false;
+        NativeOverlapped* overlapped = m_bound.AllocateNativeOverlapped(null, null, null);
+        if (ReadFile(overlapped) == 0 && Marshal.GetLastWin32Error() == 10054)
+        {
+            failed = true;
+        }
+
+        if (failed)
+        {
+            m_bound.FreeNativeOverlapped(overlapped);
+            return false;
+        }
+
+        return true;
+    }
+
+    [DllImport(""kernel32.dll"", SetLastError = true)]
+    private static extern int ReadFile(NativeOverlapped* overlapped);
+}", allowUnsafe: true);
+
+        [Fact]
         public Task CompleteBeforeReturn_AndWrapsAnEmbeddedStatement() => Fix(@"
 class Socket
 {

@@ -11,9 +11,12 @@ namespace OverlappedAnalyzers.Flow.Engine
     internal sealed class CaptureMap
     {
         private readonly Dictionary<CaptureId, IFlowCaptureOperation?> captures = new Dictionary<CaptureId, IFlowCaptureOperation?>();
+        private readonly ControlFlowGraph graph;
+        private ErrorValues? errorValues;
 
         public CaptureMap(ControlFlowGraph graph)
         {
+            this.graph = graph;
             foreach (var block in graph.Blocks)
             {
                 foreach (var operation in block.Operations)
@@ -26,6 +29,9 @@ namespace OverlappedAnalyzers.Flow.Engine
                 }
             }
         }
+
+        /// <summary>The error values of the same graph (built on first use: most graphs never branch on an error).</summary>
+        public ErrorValues ErrorValues => errorValues ??= new ErrorValues(graph, this);
 
         /// <summary>Looks through flow-capture references (and chains of them) to the captured value, if it is unique.</summary>
         public Microsoft.CodeAnalysis.IOperation? Resolve(Microsoft.CodeAnalysis.IOperation? operation)

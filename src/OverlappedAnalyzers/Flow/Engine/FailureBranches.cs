@@ -1,6 +1,4 @@
-using System;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -8,7 +6,9 @@ namespace OverlappedAnalyzers.Flow.Engine
 {
     /// <summary>
     /// Recognises the branches that establish a synchronous failure: the outcome of comparing an error
-    /// value with a constant equal to ERROR_IO_PENDING (997) that means "not pending". Control-flow lowering
+    /// value with a constant equal to ERROR_IO_PENDING (997) that means "not pending", or its equality with another specific
+    /// error code. Which values are error values is decided by <see cref="ErrorValues"/> (by origin, not type); the I/O call's
+    /// own result (<see cref="CallResult"/>) tells only its success, never "not pending". Control-flow lowering
     /// turns <c>!=</c>, <c>==</c>/else, <c>is not</c>, <c>&amp;&amp;</c>/<c>||</c>, switch sections and switch
     /// expressions into conditional branches, so one recogniser of the branch value covers every syntax form.
     /// </summary>
@@ -19,6 +19,14 @@ namespace OverlappedAnalyzers.Flow.Engine
 
         /// <summary>SocketError.SocketError: "the call failed, ask GetLastError", which may still be pending.</summary>
         private const long SocketErrorSentinel = -1;
+
+        /// <summary>
+        /// ERROR_MORE_DATA and WSAEMSGSIZE (SocketError.MessageSize) report a warning status (STATUS_BUFFER_OVERFLOW): the
+        /// call transferred data and the I/O manager still queues its completion, so they establish no synchronous failure.
+        /// </summary>
+        private const long ErrorMoreData = 234;
+
+        private const long MessageTooLong = 10040;
 
         /// <summary>What the branch value being true, and being false, says about the error.</summary>
         public static (ErrorKnowledge WhenTrue, ErrorKnowledge WhenFalse) Evaluate(IOperation? condition, CaptureMap captures, int depth = 0)
@@ -35,6 +43,12 @@ namespace OverlappedAnalyzers.Flow.Engine
                     var inner = Evaluate(not.Operand, captures, depth + 1);
                     return (inner.WhenFalse, inner.WhenTrue);
 
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary
+                    when TryGetBoolConstant(binary.RightOperand, out var expected) || TryGetBoolConstant(binary.LeftOperand, out expected):
+                    // "ok == false", "DeviceIoControl(...) != true": the other operand, possibly inverted.
+                    var other = Evaluate(binary.RightOperand.ConstantValue.HasValue ? binary.LeftOperand : binary.RightOperand, captures, depth + 1);
+                    return expected == (binary.OperatorKind == BinaryOperatorKind.Equals) ? other : (other.WhenFalse, other.WhenTrue);
+
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
                     if (!TryGetComparison(binary.LeftOperand, binary.RightOperand, captures, out var value, out var constant)
                         && !TryGetComparison(binary.RightOperand, binary.LeftOperand, captures, out value, out constant))
@@ -42,18 +56,29 @@ namespace OverlappedAnalyzers.Flow.Engine
                         return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
                     }
 
-                    var equality = ConstantPattern(value!, constant, binary.Syntax.Parent is CaseSwitchLabelSyntax);
+                    var equality = ConstantPattern(value!, constant, captures);
                     return binary.OperatorKind == BinaryOperatorKind.Equals ? equality : (equality.OnNoMatch, equality.OnMatch);
 
+                case IIsPatternOperation boolPattern when boolPattern.Value.Type?.SpecialType == SpecialType.System_Boolean
+                    && TryGetBoolPattern(boolPattern.Pattern, out var matchesTrue):
+                    // "ok is false", "DeviceIoControl(...) is not true": the value itself, possibly inverted.
+                    var tested = Evaluate(boolPattern.Value, captures, depth + 1);
+                    return matchesTrue ? tested : (tested.WhenFalse, tested.WhenTrue);
+
                 case IIsPatternOperation isPattern when IsErrorCandidate(isPattern.Value, captures):
-                    return Pattern(isPattern.Pattern, Unwrap(isPattern.Value, captures)!, depth + 1);
+                    return Pattern(isPattern.Pattern, Unwrap(isPattern.Value, captures)!, captures, depth + 1);
+
+                case IInvocationOperation or ILocalReferenceOperation when condition.Type?.SpecialType == SpecialType.System_Boolean
+                    && captures.ErrorValues.CallResultOf(condition) == CallResult.TrueOnSuccess:
+                    // "if (ReadFile(...))", "if (ok)": TRUE is the call's success; FALSE says nothing about the error.
+                    return (ErrorKnowledge.Success, ErrorKnowledge.Unknown);
 
                 default:
                     return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
             }
         }
 
-        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) Pattern(IPatternOperation pattern, IOperation value, int depth)
+        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) Pattern(IPatternOperation pattern, IOperation value, CaptureMap captures, int depth)
         {
             if (depth > 32)
             {
@@ -63,15 +88,15 @@ namespace OverlappedAnalyzers.Flow.Engine
             switch (pattern)
             {
                 case IConstantPatternOperation constantPattern when TryGetConstant(constantPattern.Value, out var constant):
-                    return ConstantPattern(value, constant, constantPattern.Syntax.Parent is CasePatternSwitchLabelSyntax or SwitchExpressionArmSyntax);
+                    return ConstantPattern(value, constant, captures);
 
                 case INegatedPatternOperation negated:
-                    var inner = Pattern(negated.Pattern, value, depth + 1);
+                    var inner = Pattern(negated.Pattern, value, captures, depth + 1);
                     return (inner.OnNoMatch, inner.OnMatch);
 
                 case IBinaryPatternOperation binary:
-                    var left = Pattern(binary.LeftPattern, value, depth + 1);
-                    var right = Pattern(binary.RightPattern, value, depth + 1);
+                    var left = Pattern(binary.LeftPattern, value, captures, depth + 1);
+                    var right = Pattern(binary.RightPattern, value, captures, depth + 1);
                     return binary.OperatorKind == BinaryOperatorKind.And
                         ? (Both(left.OnMatch, right.OnMatch), Either(left.OnNoMatch, right.OnNoMatch))
                         : (Either(left.OnMatch, right.OnMatch), Both(left.OnNoMatch, right.OnNoMatch));
@@ -82,11 +107,20 @@ namespace OverlappedAnalyzers.Flow.Engine
         }
 
         /// <summary>Knowledge from <c>value == constant</c> being true (match) or false (no match).</summary>
-        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) ConstantPattern(IOperation value, long constant, bool inSwitchSection = false)
+        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) ConstantPattern(IOperation value, long constant, CaptureMap captures)
         {
             if (constant == IoPending)
             {
+                // Comparing with 997 is the question "is it pending?": whatever is compared is treated as the error.
                 return (ErrorKnowledge.Pending, ErrorKnowledge.NotPending);
+            }
+
+            // Every other constant says something only about an error value. The I/O call's own result says nothing in
+            // either direction: ReadFile's BOOL kept in an int is 0 for "failed or pending", a WSA call's -1 means "ask
+            // WSAGetLastError", and "count == 16" means nothing at all.
+            if (!captures.ErrorValues.IsErrorValue(value))
+            {
+                return CallResultPattern(captures.ErrorValues.CallResultOf(value), constant);
             }
 
             if (constant == 0)
@@ -94,19 +128,33 @@ namespace OverlappedAnalyzers.Flow.Engine
                 return (ErrorKnowledge.Success, ErrorKnowledge.Unknown);
             }
 
-            // Equality with another specific error code excludes 997 too (a switch section such as
-            // "case SocketError.ConnectionReset:"), but only when the value is known to be an error code:
-            // for a plain int, "ret == -1" means "ask GetLastError", not "failed", and "count == 16" means nothing at all.
-            // An int is an error code when it comes straight from GetLastError and friends and a switch sorts it into
-            // sections ("int e = Marshal.GetLastWin32Error(); switch (e) { case 10054: ... }"). An if on such an int
-            // ("if (hr == ERROR_ACCESS_DENIED) { cleanup = true; break; }") often sets a flag a later free depends on,
-            // which this path-insensitive analysis cannot correlate: there, stay silent.
-            if (constant != SocketErrorSentinel && (IsSocketError(value.Type) || (inSwitchSection && IsLastErrorValue(value))))
+            if (constant is SocketErrorSentinel or ErrorMoreData or MessageTooLong)
             {
-                return (ErrorKnowledge.NotPending, ErrorKnowledge.Unknown);
+                return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
             }
 
-            return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
+            // A specific code (WSAECONNRESET, ERROR_NETNAME_DELETED, SocketError.ConnectionReset) is not 997: the request
+            // never reached the driver — in an if as in a switch section.
+            return (ErrorKnowledge.NotPending, ErrorKnowledge.Unknown);
+        }
+
+        /// <summary>
+        /// <c>result == constant</c> on the I/O call's own result: its success side is a success path (an error read before
+        /// it is stale, the completion arrives through the port); its failure side is "failed or pending" — nothing.
+        /// </summary>
+        private static (ErrorKnowledge OnMatch, ErrorKnowledge OnNoMatch) CallResultPattern(CallResult convention, long constant)
+        {
+            switch (convention)
+            {
+                case CallResult.TrueOnSuccess when constant == 0:
+                    return (ErrorKnowledge.Unknown, ErrorKnowledge.Success);
+                case CallResult.ZeroOnSuccess when constant == 0:
+                    return (ErrorKnowledge.Success, ErrorKnowledge.Unknown);
+                case CallResult.ZeroOnSuccess when constant == SocketErrorSentinel:
+                    return (ErrorKnowledge.Unknown, ErrorKnowledge.Success);
+                default:
+                    return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
+            }
         }
 
         /// <summary>Both facts hold (pattern "and" matched, or "or" failed to match).</summary>
@@ -171,58 +219,28 @@ namespace OverlappedAnalyzers.Flow.Engine
             }
         }
 
-        /// <summary>
-        /// <c>Marshal.GetLastWin32Error()</c>, <c>GetLastPInvokeError()</c>, <c>GetLastSystemError()</c>, a P/Invoke
-        /// <c>GetLastError()</c>/<c>WSAGetLastError()</c>, or a local initialized from one of them.
-        /// </summary>
-        private static bool IsLastErrorValue(IOperation value)
+        /// <summary><c>is true</c>, <c>is not false</c>...: whether the pattern matches the value true.</summary>
+        private static bool TryGetBoolPattern(IPatternOperation pattern, out bool matchesTrue)
         {
-            switch (value)
+            switch (pattern)
             {
-                case IInvocationOperation call:
-                    return IsLastErrorName(call.TargetMethod.Name);
-
-                case ILocalReferenceOperation local:
-                    foreach (var reference in local.Local.DeclaringSyntaxReferences)
-                    {
-                        if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } initializer }
-                            && StripCasts(initializer) is InvocationExpressionSyntax invocation
-                            && IsLastErrorName(invocation.Expression switch
-                            {
-                                MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
-                                IdentifierNameSyntax name => name.Identifier.ValueText,
-                                _ => string.Empty,
-                            }))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
-
+                case IConstantPatternOperation constantPattern when TryGetBoolConstant(constantPattern.Value, out var constant):
+                    matchesTrue = constant;
+                    return true;
+                case INegatedPatternOperation { Pattern: IConstantPatternOperation inner } when TryGetBoolConstant(inner.Value, out var negated):
+                    matchesTrue = !negated;
+                    return true;
                 default:
+                    matchesTrue = false;
                     return false;
             }
         }
 
-        private static ExpressionSyntax StripCasts(ExpressionSyntax expression)
+        private static bool TryGetBoolConstant(IOperation operation, out bool value)
         {
-            while (expression is CastExpressionSyntax or ParenthesizedExpressionSyntax)
-            {
-                expression = expression is CastExpressionSyntax cast ? cast.Expression : ((ParenthesizedExpressionSyntax)expression).Expression;
-            }
-
-            return expression;
+            value = operation.ConstantValue is { HasValue: true, Value: true };
+            return operation.ConstantValue is { HasValue: true, Value: bool };
         }
-
-        private static bool IsLastErrorName(string name) =>
-            name.EndsWith("LastError", StringComparison.Ordinal)
-            || name.EndsWith("LastWin32Error", StringComparison.Ordinal)
-            || name.EndsWith("LastPInvokeError", StringComparison.Ordinal)
-            || name.EndsWith("LastSystemError", StringComparison.Ordinal);
-
-        private static bool IsSocketError(ITypeSymbol? type) =>
-            type is { Name: "SocketError", TypeKind: TypeKind.Enum } && type.ContainingNamespace?.ToDisplayString() == "System.Net.Sockets";
 
         private static bool TryGetConstant(IOperation operation, out long value)
         {

@@ -223,6 +223,13 @@ namespace OverlappedAnalyzers.Flow.Pending
                     continue;
                 }
 
+                if (!IsNativeCall(method))
+                {
+                    // m_pool.Enqueue(request), pool.Return(request), Recycle(request): the request goes back to its owner
+                    // and takes the overlapped it holds with it. A native call only borrows it for the call.
+                    HandOffHeldBy(key, argument, effects);
+                }
+
                 // A pointer derived from the receiver (ov.Address) handed to a call after a failure gives the
                 // OVERLAPPED to someone else: typically posted to the port, which will complete it.
                 if (IsPointerLike(argument.Value.Type))
@@ -268,6 +275,25 @@ namespace OverlappedAnalyzers.Flow.Pending
             if (TryGetTracked(assignment.Value, out var stored) && !stored!.Key.Equals(target))
             {
                 effects.Add(new Effect(EffectKind.HandOff, stored.Index, assignment));
+            }
+
+            // m_current = request; slots[i] = request: the request is stored and keeps what it holds. Copying it into a
+            // local only names it twice (the resolver treats a single-assignment local as an alias).
+            var owner = resolver.Resolve(assignment.Value);
+            if (owner != null && assignment.Target is not ILocalReferenceOperation && (target is null || !target.StartsWith(owner)))
+            {
+                HandOffHeldBy(owner, assignment, effects);
+            }
+        }
+
+        private void HandOffHeldBy(ReceiverKey owner, IOperation operation, ImmutableArray<Effect>.Builder effects)
+        {
+            foreach (var candidate in Receivers)
+            {
+                if (owner.IsOwnerObjectOf(candidate.Key))
+                {
+                    effects.Add(new Effect(EffectKind.HandOff, candidate.Index, operation));
+                }
             }
         }
 

@@ -16,6 +16,8 @@ namespace OverlappedAnalyzers.Flow.Pending
     /// fixed point. Exits reached with a failed receiver are OVL001/OVL002 findings.
     /// Exceptional flow is modelled explicitly: an explicit throw inside a try reaches its catch handlers,
     /// and finally regions finish what they finish on every exit that leaves their try.
+    /// Each block keeps one state per valuation of the graph's bool flags (<see cref="FlagLocals"/>): a failure branch
+    /// that sets <c>cleanup = true</c> and a later <c>if (cleanup) ov.Complete();</c> are correlated, not joined.
     /// </summary>
     internal sealed class PendingAnalysis
     {
@@ -28,7 +30,8 @@ namespace OverlappedAnalyzers.Flow.Pending
 
         private readonly ControlFlowGraph graph;
         private readonly GraphEffects effects;
-        private readonly ReceiverFact[]?[] entryStates;
+        private readonly FlagLocals flags;
+        private readonly Dictionary<int, ReceiverFact[]>?[] entryStates;
         private readonly SortedSet<int> worklist = new SortedSet<int>();
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyFinishes = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
         private readonly Dictionary<(FindingKind, SyntaxNode, int), PendingFinding> findings = new Dictionary<(FindingKind, SyntaxNode, int), PendingFinding>();
@@ -38,7 +41,8 @@ namespace OverlappedAnalyzers.Flow.Pending
         {
             this.graph = graph;
             this.effects = effects;
-            entryStates = new ReceiverFact[]?[graph.Blocks.Length];
+            flags = FlagLocals.Create(graph, effects.Resolver.Captures);
+            entryStates = new Dictionary<int, ReceiverFact[]>?[graph.Blocks.Length];
         }
 
         public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken)
@@ -55,7 +59,7 @@ namespace OverlappedAnalyzers.Flow.Pending
         private void Run(CancellationToken cancellationToken)
         {
             var initial = Enumerable.Repeat(ReceiverFact.NotStarted, effects.Receivers.Length).ToArray();
-            JoinInto(0, initial);
+            JoinInto(0, FlagLocals.Unknown, initial);
 
             // Handlers and finally blocks have no normal predecessors: start them empty, so starts inside them
             // are analysed too; exceptional paths join into them as they are found.
@@ -64,13 +68,13 @@ namespace OverlappedAnalyzers.Flow.Pending
                 var region = block.EnclosingRegion;
                 if (region.FirstBlockOrdinal == block.Ordinal && region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Finally or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
                 {
-                    JoinInto(block.Ordinal, initial);
+                    JoinInto(block.Ordinal, FlagLocals.Unknown, initial);
                 }
             }
 
-            // The lattice is finite (state bits and sets of operations of this graph), so this terminates;
-            // the bound is a guard against a bug turning into a hang in the IDE.
-            var budget = (graph.Blocks.Length + 1) * 64;
+            // The lattice is finite (state bits and sets of operations of this graph, at most 3^MaxFlags valuations per
+            // block), so this terminates; the bound is a guard against a bug turning into a hang in the IDE.
+            var budget = (graph.Blocks.Length + 1) * 64 * (flags.Count + 1);
             while (worklist.Count > 0 && budget-- > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -94,12 +98,31 @@ namespace OverlappedAnalyzers.Flow.Pending
 
         private void Process(BasicBlock block)
         {
-            var entry = entryStates[block.Ordinal];
-            if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
+            var entries = entryStates[block.Ordinal];
+            if (entries is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
                 return;
             }
 
+            if (entries.Count == 1)
+            {
+                // The common case: no flags in the graph, or one valuation reaches this block.
+                foreach (var entry in entries)
+                {
+                    Process(block, entry.Key, entry.Value);
+                    return;
+                }
+            }
+
+            // Processing may add valuations to this very block (a loop back edge): iterate over a snapshot, in a fixed order.
+            foreach (var entry in entries.OrderBy(e => e.Key).ToArray())
+            {
+                Process(block, entry.Key, entry.Value);
+            }
+        }
+
+        private void Process(BasicBlock block, int valuation, ReceiverFact[] entry)
+        {
             var state = (ReceiverFact[])entry.Clone();
             PropagateToHandlersOnTryEntry(block, state);
 
@@ -107,7 +130,7 @@ namespace OverlappedAnalyzers.Flow.Pending
             {
                 if (effect.Kind == EffectKind.DoesNotReturn)
                 {
-                    LeaveByException(block, state, thrownType: null, ExitKind.DoesNotReturnCall, ExitLocator.DoesNotReturnSyntax(effect.Operation));
+                    LeaveByException(block, valuation, state, thrownType: null, ExitKind.DoesNotReturnCall, ExitLocator.DoesNotReturnSyntax(effect.Operation));
                     return;
                 }
 
@@ -129,20 +152,31 @@ namespace OverlappedAnalyzers.Flow.Pending
                 };
             }
 
+            valuation = flags.AfterBlock(block.Ordinal, valuation);
             if (block.ConditionalSuccessor != null)
             {
-                var (whenTrue, whenFalse) = FailureBranches.Evaluate(block.BranchValue, effects.Resolver.Captures);
+                var captures = effects.Resolver.Captures;
+                var (whenTrue, whenFalse) = FailureBranches.Evaluate(block.BranchValue, captures);
                 var conditionalIsTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                Follow(block, state, block.ConditionalSuccessor, conditionalIsTrue ? whenTrue : whenFalse);
-                Follow(block, state, block.FallThroughSuccessor, conditionalIsTrue ? whenFalse : whenTrue);
+                var conditionalValuation = valuation;
+                if (flags.TryRefine(block, conditionalIsTrue, captures, ref conditionalValuation))
+                {
+                    Follow(block, conditionalValuation, state, block.ConditionalSuccessor, conditionalIsTrue ? whenTrue : whenFalse);
+                }
+
+                var fallThroughValuation = valuation;
+                if (flags.TryRefine(block, !conditionalIsTrue, captures, ref fallThroughValuation))
+                {
+                    Follow(block, fallThroughValuation, state, block.FallThroughSuccessor, conditionalIsTrue ? whenFalse : whenTrue);
+                }
             }
             else
             {
-                Follow(block, state, block.FallThroughSuccessor, ErrorKnowledge.Unknown);
+                Follow(block, valuation, state, block.FallThroughSuccessor, ErrorKnowledge.Unknown);
             }
         }
 
-        private void Follow(BasicBlock block, ReceiverFact[] state, ControlFlowBranch? branch, ErrorKnowledge knowledge)
+        private void Follow(BasicBlock block, int valuation, ReceiverFact[] state, ControlFlowBranch? branch, ErrorKnowledge knowledge)
         {
             if (branch is null || ConstantBranches.IsNeverTaken(block, branch))
             {
@@ -168,12 +202,12 @@ namespace OverlappedAnalyzers.Flow.Pending
                     if (thrown is ThrowStatementSyntax or ThrowExpressionSyntax)
                     {
                         // Compiler-generated throws (an unmatched switch expression) are not the user's exits.
-                        LeaveByException(block, state, ExceptionRegions.ThrownType(block.BranchValue), ExitKind.Throw, thrown);
+                        LeaveByException(block, valuation, state, ExceptionRegions.ThrownType(block.BranchValue), ExitKind.Throw, thrown);
                     }
 
                     return;
                 case ControlFlowBranchSemantics.Rethrow:
-                    LeaveByException(block, state, ExceptionRegions.HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
+                    LeaveByException(block, valuation, state, ExceptionRegions.HandlerExceptionType(block), ExitKind.Throw, ExitLocator.RethrowSyntax(block, graph));
                     return;
                 case ControlFlowBranchSemantics.Regular:
                 case ControlFlowBranchSemantics.Return:
@@ -195,7 +229,7 @@ namespace OverlappedAnalyzers.Flow.Pending
 
             if (destination.Kind != BasicBlockKind.Exit)
             {
-                JoinInto(destination.Ordinal, state);
+                JoinInto(destination.Ordinal, valuation, state);
             }
             else if (branch.Semantics == ControlFlowBranchSemantics.Return)
             {
@@ -215,7 +249,7 @@ namespace OverlappedAnalyzers.Flow.Pending
         /// An exception leaves the block: the innermost try whose handlers may catch it receives the state;
         /// finally regions on the way finish what they finish; with no handler, the method exits here.
         /// </summary>
-        private void LeaveByException(BasicBlock block, ReceiverFact[] state, ITypeSymbol? thrownType, ExitKind kind, SyntaxNode? syntax)
+        private void LeaveByException(BasicBlock block, int valuation, ReceiverFact[] state, ITypeSymbol? thrownType, ExitKind kind, SyntaxNode? syntax)
         {
             var route = ExceptionRegions.Route(block, thrownType);
             foreach (var finallyRegion in route.FinallyRegions)
@@ -231,18 +265,21 @@ namespace OverlappedAnalyzers.Flow.Pending
 
             foreach (var handler in route.Handlers)
             {
-                JoinInto(handler.FirstBlockOrdinal, state);
+                JoinInto(handler.FirstBlockOrdinal, valuation, state);
             }
         }
 
-        /// <summary>Code in a try may throw anywhere: its handlers see the state at try entry, minus any failure.</summary>
+        /// <summary>
+        /// Code in a try may throw anywhere: its handlers see the state at try entry, minus any failure, and nothing
+        /// about the flags (the try may have set them before throwing).
+        /// </summary>
         private void PropagateToHandlersOnTryEntry(BasicBlock block, ReceiverFact[] state)
         {
             ReceiverFact[]? forgotten = null;
             foreach (var handler in ExceptionRegions.HandlersOfTriesStartingAt(block))
             {
                 forgotten ??= Map(state, fact => fact.ForgetFailure());
-                JoinInto(handler.FirstBlockOrdinal, forgotten);
+                JoinInto(handler.FirstBlockOrdinal, FlagLocals.Unknown, forgotten);
             }
         }
 
@@ -288,12 +325,13 @@ namespace OverlappedAnalyzers.Flow.Pending
             }
 
             effects.TryGetTracked(returnedValue, out var returned);
+            var returnedKey = returnedValue is null ? null : effects.Resolver.Resolve(returnedValue);
             foreach (var receiver in effects.Receivers)
             {
                 var fact = state[receiver.Index];
-                if (receiver == returned)
+                if (receiver == returned || (returnedKey != null && returnedKey.IsOwnerObjectOf(receiver.Key)))
                 {
-                    // Returned to the caller: finishing it is the caller's job now.
+                    // Returned to the caller (itself, or the request object that holds it): finishing it is the caller's job now.
                     continue;
                 }
 
@@ -345,17 +383,17 @@ namespace OverlappedAnalyzers.Flow.Pending
             }
         }
 
-        private void JoinInto(int ordinal, ReceiverFact[] state)
+        private void JoinInto(int ordinal, int valuation, ReceiverFact[] state)
         {
             if (reporting)
             {
                 return;
             }
 
-            var existing = entryStates[ordinal];
-            if (existing is null)
+            var entries = entryStates[ordinal] ??= new Dictionary<int, ReceiverFact[]>();
+            if (!entries.TryGetValue(valuation, out var existing))
             {
-                entryStates[ordinal] = (ReceiverFact[])state.Clone();
+                entries.Add(valuation, (ReceiverFact[])state.Clone());
                 worklist.Add(ordinal);
                 return;
             }
