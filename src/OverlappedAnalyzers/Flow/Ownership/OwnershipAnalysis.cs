@@ -62,6 +62,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly HashSet<(int Site, LeakReason Reason, SyntaxNode? Exit)> reported = new HashSet<(int, LeakReason, SyntaxNode?)>();
         private readonly HashSet<int> storeRecorded = new HashSet<int>();
         private bool reporting;
+        private WorkMeter? meter;
 
         private OwnershipAnalysis(
             ControlFlowGraph graph,
@@ -118,9 +119,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
             IMethodSymbol? owningMethod,
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            WorkMeter? meter = null)
         {
             var analysis = new OwnershipAnalysis(graph, allocations, containingType, candidateMembers, owningMethod, isConstructor, calleeFrees, cancellationToken);
+            analysis.meter = meter;
             analysis.Run();
             return analysis.result;
         }
@@ -751,6 +754,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
 
         private void Process(BasicBlock block)
         {
+            meter?.Visit(nameof(OwnershipAnalysis), graph);
             var entry = entryStates[block.Ordinal];
             if (entry is null || block.Kind == BasicBlockKind.Exit)
             {

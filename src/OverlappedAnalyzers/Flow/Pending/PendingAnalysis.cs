@@ -33,6 +33,7 @@ namespace OverlappedAnalyzers.Flow.Pending
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyFinishes = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
         private readonly Dictionary<(FindingKind, SyntaxNode, int), PendingFinding> findings = new Dictionary<(FindingKind, SyntaxNode, int), PendingFinding>();
         private bool reporting;
+        private WorkMeter? meter;
 
         private PendingAnalysis(ControlFlowGraph graph, GraphEffects effects)
         {
@@ -41,9 +42,10 @@ namespace OverlappedAnalyzers.Flow.Pending
             entryStates = new ReceiverFact[]?[graph.Blocks.Length];
         }
 
-        public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken)
+        public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken, WorkMeter? meter = null)
         {
             var analysis = new PendingAnalysis(graph, effects);
+            analysis.meter = meter;
             analysis.Run(cancellationToken);
             return analysis.findings.Values
                 .OrderBy(f => f.Node.SpanStart)
@@ -94,6 +96,7 @@ namespace OverlappedAnalyzers.Flow.Pending
 
         private void Process(BasicBlock block)
         {
+            meter?.Visit(nameof(PendingAnalysis), graph);
             var entry = entryStates[block.Ordinal];
             if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
