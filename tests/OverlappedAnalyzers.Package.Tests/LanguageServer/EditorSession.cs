@@ -21,22 +21,58 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
         private const int FullSync = 1;
 
         private readonly CSharpLanguageServer server;
-        private readonly TempProject project;
+        private readonly JsonObject settings;
         private readonly Dictionary<string, (string Text, int Version)> documents = new Dictionary<string, (string, int)>();
         private int syncKind = FullSync;
 
-        public EditorSession(CSharpLanguageServer server, TempProject project)
+        /// <param name="settings">The "csharp" settings section, as the editor's configuration holds it.</param>
+        public EditorSession(CSharpLanguageServer server, TempProject project, JsonObject settings)
         {
             this.server = server;
-            this.project = project;
+            this.settings = settings;
+            Project = project;
         }
 
-        /// <summary>The "csharp" settings section an editor sends: csharp-ls runs analyzers only when asked to.</summary>
-        public static JsonObject CSharpSettings() => new JsonObject { ["analyzersEnabled"] = true };
+        /// <summary>The "csharp" settings section that turns csharp-ls's analyzers on (they are off by default).</summary>
+        public static JsonObject AnalyzersOn => new JsonObject { ["analyzersEnabled"] = true };
+
+        public TempProject Project { get; }
+
+        /// <summary>
+        /// What an editor answers the server's requests with: the "csharp" section of its settings for
+        /// workspace/configuration, and plain acknowledgements of capability registrations and progress tokens.
+        /// </summary>
+        public static Func<string, JsonElement?, JsonNode?> Answering(JsonObject settings) => (method, parameters) =>
+        {
+            if (method != "workspace/configuration")
+            {
+                // client/registerCapability, window/workDoneProgress/create, ...: accepted, nothing to return.
+                return null;
+            }
+
+            var answers = new JsonArray();
+            if (parameters is not { } request || !request.TryGetProperty("items", out var items))
+            {
+                return answers;
+            }
+
+            foreach (var item in items.EnumerateArray())
+            {
+                var section = item.TryGetProperty("section", out var s) ? s.GetString() : null;
+                answers.Add(section switch
+                {
+                    "csharp" => settings.DeepClone(),
+                    null or "" => new JsonObject { ["csharp"] = settings.DeepClone() },
+                    _ => null,
+                });
+            }
+
+            return answers;
+        };
 
         public async Task InitializeAsync()
         {
-            var root = new Uri(project.Directory + Path.DirectorySeparatorChar).AbsoluteUri;
+            var root = new Uri(Project.Directory + Path.DirectorySeparatorChar).AbsoluteUri;
             var capabilities = new JsonObject
             {
                 ["workspace"] = new JsonObject
@@ -58,7 +94,7 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
                 ["processId"] = Environment.ProcessId,
                 ["clientInfo"] = new JsonObject { ["name"] = "OverlappedAnalyzers.Package.Tests" },
                 ["rootUri"] = root,
-                ["workspaceFolders"] = new JsonArray(new JsonObject { ["uri"] = root, ["name"] = project.Name }),
+                ["workspaceFolders"] = new JsonArray(new JsonObject { ["uri"] = root, ["name"] = Project.Name }),
                 ["capabilities"] = capabilities,
             };
 
@@ -70,14 +106,14 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
             // Servers that read settings from the notification rather than asking for them get them here too.
             await server.Connection.NotifyAsync("workspace/didChangeConfiguration", new JsonObject
             {
-                ["settings"] = new JsonObject { ["csharp"] = CSharpSettings() },
+                ["settings"] = new JsonObject { ["csharp"] = settings.DeepClone() },
             });
         }
 
         /// <summary>The document's URI and text as on disk.</summary>
         public string Open(string relativePath, out string text)
         {
-            var path = project.PathOf(relativePath);
+            var path = Project.PathOf(relativePath);
             text = File.ReadAllText(path);
             return new Uri(path).AbsoluteUri;
         }
@@ -120,9 +156,10 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
         }
 
         /// <summary>
-        /// Asks for the document's diagnostics (pull, textDocument/diagnostic: the answer is computed for the
-        /// document as it is now, unlike a pushed list that may predate the edit) until <paramref name="until"/> holds. The first answer waits for the server to load the project; later ones
-        /// for it to take in the latest edit. Only a server that never gets there meets the hang guard.
+        /// Asks for the document's diagnostics until <paramref name="until"/> holds. Pull (textDocument/diagnostic),
+        /// not push: the answer is computed for the document as it is now, where a pushed list may predate the
+        /// edit. The first answer waits for the server to load the project; later ones for it to take in the
+        /// latest edit. Only a server that never gets there meets the hang guard.
         /// </summary>
         public async Task<IReadOnlyList<JsonElement>> WaitForDiagnosticsAsync(string uri, Func<IReadOnlyList<JsonElement>, bool> until)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -47,17 +48,69 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
 
             """;
 
+        /// <summary>A method above Receive with a local the compiler warns about (CS0168): no leak, nothing of ours.</summary>
+        private const string UnusedLocal = """
+            public void Unused()
+                    {
+                        int unused;
+                    }
+
+            """;
+
         private readonly ITestOutputHelper output;
 
         public LanguageServerTests(ITestOutputHelper output) => this.output = output;
 
         [Fact]
-        public async Task Csharp_ls_reports_OVL001_with_its_help_link_and_drops_it_when_Complete_is_typed()
+        public Task Csharp_ls_reports_OVL001_with_its_help_link_and_drops_it_when_Complete_is_typed() =>
+            RunSessionAsync("Editor", OtherReceive, EditorSession.AnalyzersOn, async (session, uri, clock) =>
+            {
+                var throwLine = session.Project.LineOf(Receiver, Sources.ThrowMarker);
+                var otherThrowLine = session.Project.LineOf(Receiver, OtherThrowMarker);
+                var reported = await session.WaitForDiagnosticsAsync(uri, items => items.Count(IsOvl001) == 2);
+                output.WriteLine($"OVL001 after {clock.Elapsed.TotalSeconds:0.0} s (install, start, load, analysis)");
+                Assert.Equal(new[] { otherThrowLine - 1, throwLine - 1 }, reported.Where(IsOvl001).Select(Line).OrderBy(l => l));
+                var ovl001 = reported.Single(d => IsOvl001(d) && Line(d) == throwLine - 1);
+                Assert.Equal(RuleIdentifiers.GetHelpUri("OVL001"), ovl001.GetProperty("codeDescription").GetProperty("href").GetString());
+                Assert.Equal(2, ovl001.GetProperty("severity").GetInt32());
+                Assert.Contains("m_inOverlapped", ovl001.GetProperty("message").GetString(), StringComparison.Ordinal);
+
+                // The user types the missing call on the line above the throw.
+                var edit = clock.Elapsed;
+                await session.InsertLineAsync(uri, throwLine - 1, FixLine);
+                var afterEdit = await session.WaitForDiagnosticsAsync(uri, items => items.Count(IsOvl001) == 1);
+                output.WriteLine($"OVL001 gone {(clock.Elapsed - edit).TotalSeconds:0.0} s after the edit; {afterEdit.Count} diagnostics left");
+
+                // The fixed Receive is clean (the throw moved down a line); the untouched one still warns.
+                var remaining = Assert.Single(afterEdit, IsOurs);
+                Assert.True(IsOvl001(remaining));
+                Assert.Equal(otherThrowLine - 1, Line(remaining));
+            });
+
+        /// <summary>
+        /// What README tells csharp-ls users: with its default settings the server runs no analyzer, so the leak
+        /// goes unreported until analyzersEnabled is set. The compiler's own warning on the same document shows
+        /// the answer is a real analysis of the loaded project, not an empty one.
+        /// </summary>
+        [Fact]
+        public Task Csharp_ls_with_default_settings_runs_no_analyzer() =>
+            RunSessionAsync("EditorDefaults", UnusedLocal, new JsonObject(), async (session, uri, clock) =>
+            {
+                var reported = await session.WaitForDiagnosticsAsync(uri, items => items.Any(d => Code(d) == "CS0168"));
+                output.WriteLine($"compiler diagnostics after {clock.Elapsed.TotalSeconds:0.0} s: {string.Join(", ", reported.Select(Code))}");
+                Assert.DoesNotContain(reported, IsOurs);
+            });
+
+        /// <summary>
+        /// A restored project with the incident's Receive (and <paramref name="onMethod"/> above it), csharp-ls on it
+        /// with <paramref name="settings"/> as the "csharp" section, and the receiver's document open.
+        /// </summary>
+        private static async Task RunSessionAsync(string name, string onMethod, JsonObject settings, Func<EditorSession, string, Stopwatch, Task> scenario)
         {
-            var project = TempProject.Create("Editor", new Dictionary<string, string>
+            var project = TempProject.Create(name, new Dictionary<string, string>
             {
                 ["SocketOverlapped.cs"] = Sources.SocketOverlapped,
-                [Receiver] = Sources.Receiver("OverlappedSocket", onMethod: OtherReceive),
+                [Receiver] = Sources.Receiver("OverlappedSocket", onMethod: onMethod),
             });
             try
             {
@@ -65,35 +118,15 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
                 var restore = project.Run("restore", project.ProjectFile);
                 Assert.True(restore.ExitCode == 0, restore.ToString());
 
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                await using var server = CSharpLanguageServer.Start(project.Directory, AnswerServerRequest);
-                var session = new EditorSession(server, project);
+                var clock = Stopwatch.StartNew();
+                await using var server = CSharpLanguageServer.Start(project.Directory, EditorSession.Answering(settings));
+                var session = new EditorSession(server, project, settings);
                 try
                 {
                     await session.InitializeAsync();
                     var uri = session.Open(Receiver, out var text);
                     await session.OpenAsync(uri, text);
-
-                    var throwLine = project.LineOf(Receiver, Sources.ThrowMarker);
-                    var otherThrowLine = project.LineOf(Receiver, OtherThrowMarker);
-                    var reported = await session.WaitForDiagnosticsAsync(uri, items => items.Count(IsOvl001) == 2);
-                    output.WriteLine($"OVL001 after {clock.Elapsed.TotalSeconds:0.0} s (install, start, load, analysis)");
-                    Assert.Equal(new[] { otherThrowLine - 1, throwLine - 1 }, reported.Where(IsOvl001).Select(Line).OrderBy(l => l));
-                    var ovl001 = reported.Single(d => IsOvl001(d) && Line(d) == throwLine - 1);
-                    Assert.Equal(RuleIdentifiers.GetHelpUri("OVL001"), ovl001.GetProperty("codeDescription").GetProperty("href").GetString());
-                    Assert.Equal(2, ovl001.GetProperty("severity").GetInt32());
-                    Assert.Contains("m_inOverlapped", ovl001.GetProperty("message").GetString(), StringComparison.Ordinal);
-
-                    // The user types the missing call on the line above the throw.
-                    var edit = clock.Elapsed;
-                    await session.InsertLineAsync(uri, throwLine - 1, FixLine);
-                    var afterEdit = await session.WaitForDiagnosticsAsync(uri, items => items.Count(IsOvl001) == 1);
-                    output.WriteLine($"OVL001 gone {(clock.Elapsed - edit).TotalSeconds:0.0} s after the edit; {afterEdit.Count} diagnostics left");
-
-                    // The fixed Receive is clean (the throw moved down a line); the untouched one still warns.
-                    var remaining = Assert.Single(afterEdit, d => d.GetProperty("code").ToString().StartsWith("OVL", StringComparison.Ordinal));
-                    Assert.True(IsOvl001(remaining));
-                    Assert.Equal(otherThrowLine - 1, Line(remaining));
+                    await scenario(session, uri, clock);
                 }
                 catch (Exception e) when (e is not Xunit.Sdk.XunitException)
                 {
@@ -106,38 +139,13 @@ namespace OverlappedAnalyzers.Package.Tests.LanguageServer
             }
         }
 
+        private static string? Code(JsonElement diagnostic) =>
+            diagnostic.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+
+        private static bool IsOurs(JsonElement diagnostic) => Code(diagnostic)?.StartsWith("OVL", StringComparison.Ordinal) == true;
+
         private static int Line(JsonElement diagnostic) => diagnostic.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32();
 
-        private static bool IsOvl001(JsonElement diagnostic) =>
-            diagnostic.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && code.GetString() == "OVL001";
-
-        /// <summary>
-        /// What an editor answers: the "csharp" settings section with analyzers on (csharp-ls runs no analyzer
-        /// without it), and plain acknowledgements of capability registrations and progress tokens.
-        /// </summary>
-        private static JsonNode? AnswerServerRequest(string method, JsonElement? parameters)
-        {
-            switch (method)
-            {
-                case "workspace/configuration":
-                    var items = parameters?.GetProperty("items").EnumerateArray().ToList() ?? new List<JsonElement>();
-                    var answers = new JsonArray();
-                    foreach (var item in items)
-                    {
-                        var section = item.TryGetProperty("section", out var s) ? s.GetString() : null;
-                        answers.Add(section switch
-                        {
-                            "csharp" => EditorSession.CSharpSettings(),
-                            null or "" => new JsonObject { ["csharp"] = EditorSession.CSharpSettings() },
-                            _ => null,
-                        });
-                    }
-
-                    return answers;
-                default:
-                    // client/registerCapability, window/workDoneProgress/create, ...: accepted, nothing to return.
-                    return null;
-            }
-        }
+        private static bool IsOvl001(JsonElement diagnostic) => Code(diagnostic) == "OVL001";
     }
 }
