@@ -7,10 +7,12 @@ using Xunit.Abstractions;
 
 namespace OverlappedAnalyzers.Robustness.Tests
 {
-    /// <summary>Same input, same diagnostics; and no shared state between concurrently analysed files.</summary>
+    /// <summary>
+    /// Same input, same diagnostics and the same engine work; and no shared state between concurrently analysed
+    /// files. The work figure being a function of the input is what lets the other suites bound it.
+    /// </summary>
     public class DeterminismTests
     {
-        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
         private readonly ITestOutputHelper output;
 
         public DeterminismTests(ITestOutputHelper output) => this.output = output;
@@ -22,15 +24,21 @@ namespace OverlappedAnalyzers.Robustness.Tests
             foreach (var input in Corpus.Inputs)
             {
                 var sources = Corpus.WithSupport(input);
-                var first = Keys(Harness.Run(sources, HarnessOptions.Sequential, Bound));
+                var firstRun = Harness.Run(sources, HarnessOptions.Sequential);
+                var first = Keys(firstRun);
+                WorkBounds.AssertLinear(firstRun, input.Path);
                 for (var run = 0; run < 2; run++)
                 {
-                    var again = Keys(Harness.Run(sources, HarnessOptions.Sequential, Bound));
+                    var againRun = Harness.Run(sources, HarnessOptions.Sequential);
+                    var again = Keys(againRun);
                     Assert.True(first.SequenceEqual(again), $"{input.Path}:\nfirst:\n{string.Join("\n", first)}\nagain:\n{string.Join("\n", again)}");
+                    Assert.Equal(Work(firstRun), Work(againRun));
 
-                    // Concurrent analysis: the driver interleaves code blocks, the set stays the same.
-                    var concurrent = Keys(Harness.Run(sources, HarnessOptions.AnalyzersOnly, Bound));
+                    // Concurrent analysis: the driver interleaves code blocks, the set (and the work) stays the same.
+                    var concurrentRun = Harness.Run(sources, HarnessOptions.AnalyzersOnly);
+                    var concurrent = Keys(concurrentRun);
                     Assert.Equal(first.OrderBy(k => k, StringComparer.Ordinal), concurrent.OrderBy(k => k, StringComparer.Ordinal));
+                    Assert.Equal(Work(firstRun), Work(concurrentRun));
                 }
             }
         }
@@ -42,8 +50,9 @@ namespace OverlappedAnalyzers.Robustness.Tests
             List<string>? expected = null;
             for (var run = 0; run < 4; run++)
             {
-                var result = Harness.Run(files, HarnessOptions.AnalyzersOnly, Bound);
+                var result = Harness.Run(files, HarnessOptions.AnalyzersOnly);
                 Assert.True(result.IsClean, result.Describe());
+                WorkBounds.AssertLinear(result, $"{files.Count} files");
                 var keys = Keys(result).OrderBy(k => k, StringComparer.Ordinal).ToList();
                 if (expected is null)
                 {
@@ -57,7 +66,7 @@ namespace OverlappedAnalyzers.Robustness.Tests
             }
 
             // One file alone reports what it reports among 199 others: no cross-file state.
-            var alone = Keys(Harness.Run(new[] { files[0], files[1] }, HarnessOptions.AnalyzersOnly, Bound));
+            var alone = Keys(Harness.Run(new[] { files[0], files[1] }, HarnessOptions.AnalyzersOnly));
             Assert.Equal(expected!.Where(k => k.Contains(" " + files[1].Path + "(", StringComparison.Ordinal)), alone.OrderBy(k => k, StringComparer.Ordinal));
         }
 
@@ -76,5 +85,8 @@ namespace OverlappedAnalyzers.Robustness.Tests
         }
 
         private static List<string> Keys(AnalysisResult result) => result.Diagnostics.Select(AnalysisResult.Key).ToList();
+
+        /// <summary>The run's work as a sorted multiset: graphs are new objects every run, their sizes and visits are not.</summary>
+        private static List<string> Work(AnalysisResult result) => result.Work.Select(w => w.ToString()).OrderBy(w => w, StringComparer.Ordinal).ToList();
     }
 }

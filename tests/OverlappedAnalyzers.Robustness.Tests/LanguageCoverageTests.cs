@@ -12,8 +12,6 @@ namespace OverlappedAnalyzers.Robustness.Tests
     /// </summary>
     public class LanguageCoverageTests
     {
-        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
-
         private const string Plain = @"
 using System;
 using System.Collections.Generic;
@@ -192,8 +190,9 @@ namespace Parts
 
         private static AnalysisResult Run(params SourceFile[] files)
         {
-            var result = Harness.Run(new[] { Corpus.Support }.Concat(files).ToList(), new HarnessOptions(RunFixAll: true), Bound);
+            var result = Harness.Run(new[] { Corpus.Support }.Concat(files).ToList(), new HarnessOptions(RunFixAll: true));
             Assert.True(result.IsClean, result.Describe());
+            WorkBounds.AssertLinear(result, files[0].Path);
             return result;
         }
     }

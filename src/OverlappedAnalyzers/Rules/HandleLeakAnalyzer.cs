@@ -137,7 +137,8 @@ namespace OverlappedAnalyzers.Rules
                     method,
                     isConstructor && root,
                     state is null ? static (_, _) => false : state.CalleeFrees,
-                    context.CancellationToken);
+                    context.CancellationToken,
+                    WorkMeter.Of(context.Options));
                 root = false;
                 foreach (var diagnostic in LocalDiagnostics(result))
                 {

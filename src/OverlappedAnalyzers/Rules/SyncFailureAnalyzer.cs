@@ -92,7 +92,7 @@ namespace OverlappedAnalyzers.Rules
                     continue;
                 }
 
-                foreach (var finding in PendingAnalysis.Analyze(graph, effects, context.CancellationToken))
+                foreach (var finding in PendingAnalysis.Analyze(graph, effects, context.CancellationToken, WorkMeter.Of(context.Options)))
                 {
                     context.ReportDiagnostic(finding.Kind switch
                     {

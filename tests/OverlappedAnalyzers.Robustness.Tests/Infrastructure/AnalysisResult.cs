@@ -2,14 +2,16 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using OverlappedAnalyzers.Flow.Engine;
 
 namespace OverlappedAnalyzers.Robustness.Tests.Infrastructure
 {
     /// <summary>What one run of every analyzer (and optionally every code fix) produced.</summary>
     internal sealed class AnalysisResult
     {
-        public AnalysisResult(ImmutableArray<Diagnostic> diagnostics, ImmutableArray<string> analyzerExceptions, ImmutableArray<string> fixFailures, int fixesApplied)
+        public AnalysisResult(ImmutableArray<Diagnostic> diagnostics, ImmutableArray<string> analyzerExceptions, ImmutableArray<string> fixFailures, int fixesApplied, IReadOnlyList<GraphWork> work)
         {
+            Work = work;
             Diagnostics = diagnostics;
             AnalyzerExceptions = analyzerExceptions;
             FixFailures = fixFailures;
@@ -26,6 +28,9 @@ namespace OverlappedAnalyzers.Robustness.Tests.Infrastructure
         public ImmutableArray<string> FixFailures { get; }
 
         public int FixesApplied { get; }
+
+        /// <summary>What the path engine's solvers did, graph by graph (the analyzers' run only, not the fixes').</summary>
+        public IReadOnlyList<GraphWork> Work { get; }
 
         public bool IsClean => AnalyzerExceptions.IsEmpty && FixFailures.IsEmpty;
 

@@ -18,9 +18,6 @@ namespace OverlappedAnalyzers.Robustness.Tests.Infrastructure
 
         public static int? OnlyIndex => Read("OVL_FUZZ_INDEX");
 
-        /// <summary>Per-mutant hang bound: generous, it only has to tell a hang from slow.</summary>
-        public static TimeSpan MutantTimeout { get; } = TimeSpan.FromSeconds(20);
-
         /// <summary>The mutant at <paramref name="index"/>: a pure function of seed, index and the corpus.</summary>
         public static (SourceFile Input, SourceFile Mutant, string Mutations) CreateMutant(int seed, int index)
         {

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using OverlappedAnalyzers.Flow.Engine;
 using OverlappedAnalyzers.Model;
 
 namespace OverlappedAnalyzers.Flow.Ownership
@@ -21,7 +22,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
     {
         /// <summary>
         /// Analyses one graph. <paramref name="isConstructor"/>: members start empty (the graph is a constructor body);
-        /// <paramref name="calleeFrees"/> answers whether a helper of the same type frees a member (one level, syntactic).
+        /// <paramref name="calleeFrees"/> answers whether a helper of the same type frees a member (one level, syntactic);
+        /// <paramref name="meter"/>, passed only by test hosts, counts the solver's block visits.
         /// </summary>
         public static OwnershipResult Analyze(
             ControlFlowGraph graph,
@@ -31,7 +33,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
             IMethodSymbol? owningMethod,
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            WorkMeter? meter = null)
         {
             var result = new OwnershipResult();
             var effects = new OwnershipEffects(graph, allocations, containingType, candidateMembers, owningMethod, result, cancellationToken);
@@ -50,7 +53,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             }
 
             WrappableSites.Find(effects, graph.Blocks.Length, result);
-            OwnershipDataflow.Solve(graph, effects, owningMethod, isConstructor, calleeFrees, result, cancellationToken);
+            OwnershipDataflow.Solve(graph, effects, owningMethod, isConstructor, calleeFrees, result, meter, cancellationToken);
             return result;
         }
     }

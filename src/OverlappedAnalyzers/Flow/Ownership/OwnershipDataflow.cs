@@ -32,6 +32,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly bool isConstructor;
         private readonly Func<IMethodSymbol, ISymbol, bool> calleeFrees;
         private readonly OwnershipResult result;
+        private readonly WorkMeter? meter;
         private readonly CancellationToken cancellationToken;
 
         private readonly ulong[]?[] entryStates;
@@ -49,6 +50,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
             OwnershipResult result,
+            WorkMeter? meter,
             CancellationToken cancellationToken)
         {
             this.graph = graph;
@@ -57,6 +59,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             this.isConstructor = isConstructor;
             this.calleeFrees = calleeFrees;
             this.result = result;
+            this.meter = meter;
             this.cancellationToken = cancellationToken;
             entryStates = new ulong[]?[graph.Blocks.Length];
         }
@@ -72,8 +75,9 @@ namespace OverlappedAnalyzers.Flow.Ownership
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
             OwnershipResult result,
+            WorkMeter? meter,
             CancellationToken cancellationToken) =>
-            new OwnershipDataflow(graph, effects, owningMethod, isConstructor, calleeFrees, result, cancellationToken).Solve();
+            new OwnershipDataflow(graph, effects, owningMethod, isConstructor, calleeFrees, result, meter, cancellationToken).Solve();
 
         private int KeyCount => effects.Keys.Count;
 
@@ -126,6 +130,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
 
         private void Process(BasicBlock block)
         {
+            meter?.Visit(nameof(OwnershipAnalysis), graph);
             var entry = entryStates[block.Ordinal];
             if (entry is null || block.Kind == BasicBlockKind.Exit)
             {

@@ -36,18 +36,20 @@ namespace OverlappedAnalyzers.Flow.Pending
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<int>> finallyFinishes = new Dictionary<ControlFlowRegion, ImmutableArray<int>>();
         private readonly Dictionary<(FindingKind, SyntaxNode, int), PendingFinding> findings = new Dictionary<(FindingKind, SyntaxNode, int), PendingFinding>();
         private bool reporting;
+        private readonly WorkMeter? meter;
 
-        private PendingAnalysis(ControlFlowGraph graph, GraphEffects effects)
+        private PendingAnalysis(ControlFlowGraph graph, GraphEffects effects, WorkMeter? meter)
         {
             this.graph = graph;
             this.effects = effects;
+            this.meter = meter;
             flags = FlagLocals.Create(graph, effects.Resolver.Captures);
             entryStates = new Dictionary<int, ReceiverFact[]>?[graph.Blocks.Length];
         }
 
-        public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken)
+        public static ImmutableArray<PendingFinding> Analyze(ControlFlowGraph graph, GraphEffects effects, CancellationToken cancellationToken, WorkMeter? meter = null)
         {
-            var analysis = new PendingAnalysis(graph, effects);
+            var analysis = new PendingAnalysis(graph, effects, meter);
             analysis.Run(cancellationToken);
             return analysis.findings.Values
                 .OrderBy(f => f.Node.SpanStart)
@@ -98,6 +100,7 @@ namespace OverlappedAnalyzers.Flow.Pending
 
         private void Process(BasicBlock block)
         {
+            meter?.Visit(nameof(PendingAnalysis), graph);
             var entries = entryStates[block.Ordinal];
             if (entries is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
