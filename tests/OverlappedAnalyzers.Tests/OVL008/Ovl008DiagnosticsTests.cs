@@ -154,5 +154,43 @@ unsafe class Twice
         {|OVL008:NativeMemory.AlignedFree(aligned)|};
     }
 }");
+
+        [Fact]
+        public Task ReadsThroughMarshalCopy_PtrToStructure_Span_AndFieldHandleTarget() => Check(@"
+unsafe class Reads
+{
+    private GCHandle m_pin;
+
+    public NativeOverlapped Copy(IntPtr block, byte[] into)
+    {
+        Marshal.FreeHGlobal(block);
+        {|OVL008:Marshal.Copy(block, into, 0, into.Length)|};
+        var span = {|OVL008:new Span<byte>((void*)block, 8)|};
+        Console.WriteLine(span.Length);
+        return {|OVL008:Marshal.PtrToStructure<NativeOverlapped>(block)|};
+    }
+
+    public object? Target()
+    {
+        m_pin.Free();
+        return {|OVL008:m_pin.Target|};
+    }
+}");
+
+        [Fact]
+        public Task UnsafePackLambda_FreesThenLendsToPInvoke() => Check(@"
+unsafe class Posting
+{
+    private IntPtr m_socket;
+
+    public NativeOverlapped* Start()
+    {
+        return new Overlapped().UnsafePack((errorCode, numBytes, native) =>
+        {
+            Overlapped.Free(native);
+            {|OVL008:Ws2.WSAGetOverlappedResult(m_socket, native, out _, false, out _)|};
+        }, null);
+    }
+}");
     }
 }

@@ -19,12 +19,16 @@ namespace OverlappedAnalyzers.Flow.Release
         private static readonly ImmutableArray<string> FileCalls = ImmutableArray.Create(
             "ReadFile", "WriteFile", "DeviceIoControl", "ConnectNamedPipe", "LockFileEx", "WaitCommEvent");
 
-        /// <summary>The text gate: the names as code spells them (delegate fields are found through the OVERLAPPED types they pass).</summary>
+        /// <summary>
+        /// The text gate: the calls' names, and the names an OVERLAPPED goes by. A delegate field (<c>m_disconnectEx</c>) is not a
+        /// gate name; a block calling one is found through the overlapped it passes or frees.
+        /// </summary>
         public static readonly ImmutableArray<string> GateNames = ImmutableArray.Create(
             "ReadFile", "WriteFile", "DeviceIoControl", "ConnectNamedPipe", "LockFileEx", "WaitCommEvent",
             "AcceptEx", "ConnectEx", "DisconnectEx", "TransmitFile",
             "WSARecv", "WSARecvFrom", "WSARecvMsg", "WSASend", "WSASendTo", "WSASendMsg", "WSAIoctl",
-            "NativeOverlapped", "StartOperation", "AllocateNativeOverlapped", "UnsafeAllocateNativeOverlapped", "UnsafePack", "Pack");
+            "NativeOverlapped", "StartOperation", "AllocateNativeOverlapped", "UnsafeAllocateNativeOverlapped", "UnsafePack", "Pack",
+            "Overlapped", "overlapped", "lpOverlapped");
 
         /// <summary>
         /// Classifies a P/Invoke name (exact), or a delegate's field or type name once decorations are stripped
