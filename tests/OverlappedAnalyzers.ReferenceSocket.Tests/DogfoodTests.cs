@@ -69,6 +69,8 @@ namespace OverlappedAnalyzers.ReferenceSocket.Tests
                     "OVL004 LeakyAcceptor.cs Dispose",
                     "OVL005 LeakyAcceptAddresses.cs Addresses",
                     "OVL006 LeakySocket.cs ReceiveWithLateStart",
+                    "OVL007 LeakyPendingReceive.cs Receive",
+                    "OVL008 LeakyCompletionCallback.cs OnReceived",
                 },
                 diagnostics.Select(Describe).OrderBy(line => line, StringComparer.Ordinal));
         }

@@ -247,5 +247,31 @@ unsafe class Plain
         }
     }
 }");
+
+        [Fact]
+        public Task ResultLocalReusedForTheError_AsThePackageSampleDoes() => Check(@"
+class Receiver
+{
+    private readonly Io.Overlapped m_in = new Io.Overlapped();
+    private IntPtr m_socket;
+
+    public void Receive(IntPtr buffers)
+    {
+        m_in.StartOperation(OperationType.Receive);
+        SocketError socketError = Ws2.WSASend(m_socket, buffers, 1, out _, SocketFlags.None, m_in.Address, IntPtr.Zero);
+        if (socketError != SocketError.Success)
+        {
+            socketError = (SocketError)Marshal.GetLastWin32Error();
+            if (socketError != SocketError.Success)
+            {
+                if (socketError != SocketError.IOPending)
+                {
+                    m_in.Complete();
+                    throw new SocketException((int)socketError);
+                }
+            }
+        }
+    }
+}");
     }
 }

@@ -21,6 +21,7 @@ namespace OverlappedAnalyzers.Flow.Release
         private readonly OperationPairs pairs;
         private readonly ReceiverResolver resolver;
         private readonly HashSet<ReceiverKey> started = new HashSet<ReceiverKey>();
+        private readonly Dictionary<ILocalSymbol, int> localWrites = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
 
         private IoSiteFinder(ReleaseFacts facts, OperationPairs pairs, ReceiverResolver resolver)
         {
@@ -37,6 +38,7 @@ namespace OverlappedAnalyzers.Flow.Release
             {
                 foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
+                    finder.CountWrite(operation);
                     if (operation is not IInvocationOperation call)
                     {
                         continue;
@@ -149,8 +151,29 @@ namespace OverlappedAnalyzers.Flow.Release
                 shown,
                 overlappedKeys.ToImmutable(),
                 buffers.ToImmutable(),
-                ResultLocal(call),
+                ResultLocal(call) is { } local && localWrites.TryGetValue(local, out var writes) && writes == 1 ? local : null,
                 shown?.DisplayName ?? overlappedArgument.Value.Syntax.ToString());
+        }
+
+        /// <summary>
+        /// A result local stands for the call's result only while nothing else is stored in it: real code reuses it for
+        /// the error (<c>socketError = (SocketError)Marshal.GetLastWin32Error();</c>), and then it is an error value.
+        /// </summary>
+        private void CountWrite(IOperation operation)
+        {
+            var target = operation switch
+            {
+                ISimpleAssignmentOperation assignment => assignment.Target,
+                ICompoundAssignmentOperation compound => compound.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef => byRef.Value,
+                _ => null,
+            };
+            if (target is ILocalReferenceOperation local)
+            {
+                localWrites.TryGetValue(local.Local, out var count);
+                localWrites[local.Local] = count + (operation is ISimpleAssignmentOperation ? 1 : 2);
+            }
         }
 
         /// <summary>The argument a parameter declares as the OVERLAPPED: by type (NativeOverlapped*, ref NativeOverlapped) or by name (lpOverlapped).</summary>

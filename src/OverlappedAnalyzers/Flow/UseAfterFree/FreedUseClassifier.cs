@@ -39,7 +39,6 @@ namespace OverlappedAnalyzers.Flow.UseAfterFree
                 ICompoundAssignmentOperation compound => compound.Target,
                 IIncrementOrDecrementOperation increment => increment.Target,
                 IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef => byRef.Value,
-                IDeconstructionAssignmentOperation => null,
                 _ => null,
             };
 
