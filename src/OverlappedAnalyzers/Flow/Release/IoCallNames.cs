@@ -34,10 +34,11 @@ namespace OverlappedAnalyzers.Flow.Release
         /// Classifies a P/Invoke name (exact), or a delegate's field or type name once decorations are stripped
         /// (<c>m_</c>, <c>_</c>, <c>lpfn</c> prefixes; <c>Delegate</c>, <c>Fn</c>, <c>Func</c>, <c>Ptr</c>, <c>Handler</c> suffixes).
         /// </summary>
-        public static bool TryClassify(string name, bool stripDecorations, out IoResultConvention convention, out bool alwaysOverlapped)
+        public static bool TryClassify(string name, bool stripDecorations, out IoResultConvention convention, out bool alwaysOverlapped, out string canonical)
         {
             convention = IoResultConvention.Bool;
             alwaysOverlapped = false;
+            canonical = name;
             if (stripDecorations)
             {
                 name = Strip(name);
@@ -48,6 +49,7 @@ namespace OverlappedAnalyzers.Flow.Release
                 if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase))
                 {
                     alwaysOverlapped = true;
+                    canonical = candidate;
                     return true;
                 }
             }
@@ -58,6 +60,7 @@ namespace OverlappedAnalyzers.Flow.Release
                 {
                     convention = IoResultConvention.SocketErrorInt;
                     alwaysOverlapped = true;
+                    canonical = family + name.Substring(family.Length);
                     return true;
                 }
             }
@@ -66,6 +69,7 @@ namespace OverlappedAnalyzers.Flow.Release
             {
                 if (string.Equals(name, candidate, StringComparison.OrdinalIgnoreCase))
                 {
+                    canonical = candidate;
                     return true;
                 }
             }

@@ -84,13 +84,13 @@ namespace OverlappedAnalyzers.Flow.Release
                 };
                 foreach (var candidate in new[] { holder, method.ContainingType.Name })
                 {
-                    if (candidate != null && IoCallNames.TryClassify(candidate, stripDecorations: true, out convention, out alwaysOverlapped))
+                    if (candidate != null && IoCallNames.TryClassify(candidate, stripDecorations: true, out convention, out alwaysOverlapped, out name))
                     {
-                        name = candidate;
                         return true;
                     }
                 }
 
+                name = method.Name;
                 return false;
             }
 
@@ -100,8 +100,8 @@ namespace OverlappedAnalyzers.Flow.Release
             }
 
             var entryPoint = method.GetDllImportData()?.EntryPointName;
-            return IoCallNames.TryClassify(method.Name, stripDecorations: false, out convention, out alwaysOverlapped)
-                || (entryPoint != null && IoCallNames.TryClassify(entryPoint, stripDecorations: false, out convention, out alwaysOverlapped));
+            return IoCallNames.TryClassify(method.Name, stripDecorations: false, out convention, out alwaysOverlapped, out name)
+                || (entryPoint != null && IoCallNames.TryClassify(entryPoint, stripDecorations: false, out convention, out alwaysOverlapped, out name));
         }
 
         private IoSite? TryCreate(IInvocationOperation call, int index)
