@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OverlappedAnalyzers.Flow.Engine;
 using OverlappedAnalyzers.Flow.Release;
@@ -46,7 +47,8 @@ namespace OverlappedAnalyzers.Rules
             foreach (var codeBlock in CodeBlocks.In(tree.GetRoot(context.CancellationToken)))
             {
                 if ((context.FilterSpan is { } span && !span.IntersectsWith(codeBlock.FullSpan))
-                    || !TextGate.ContainsAnyIdentifier(text, codeBlock.Span, IoCallNames.GateNames))
+                    || !TextGate.ContainsAnyIdentifier(text, codeBlock.Span, IoCallNames.GateNames)
+                    || !IoCallNames.MayBeCalledIn(codeBlock, model, context.CancellationToken))
                 {
                     continue;
                 }
@@ -71,7 +73,8 @@ namespace OverlappedAnalyzers.Rules
         {
             PrematureKind.OverlappedReleased => "'" + finding.Site.OverlappedText + "' is released by '" + finding.ReleaseName + "'",
             PrematureKind.BufferReleased => "the buffer '" + finding.ReleasedName + "' is freed by '" + finding.ReleaseName + "'",
-            _ => "this throw reports the operation as failed",
+            _ when finding.Node is ThrowStatementSyntax or ThrowExpressionSyntax => "this throw reports the operation as failed",
+            _ => "this call throws and reports the operation as failed",
         };
     }
 }

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace OverlappedAnalyzers.Flow.Release
 {
@@ -29,6 +31,47 @@ namespace OverlappedAnalyzers.Flow.Release
             "WSARecv", "WSARecvFrom", "WSARecvMsg", "WSASend", "WSASendTo", "WSASendMsg", "WSAIoctl",
             "NativeOverlapped", "StartOperation", "AllocateNativeOverlapped", "UnsafeAllocateNativeOverlapped", "UnsafePack", "Pack",
             "Overlapped", "overlapped", "lpOverlapped");
+
+        /// <summary>Lower-case stems of the names: a callee whose name contains one may be an I/O call (<c>ReadFileNative</c>, <c>m_acceptEx</c>).</summary>
+        private static readonly ImmutableArray<string> Stems = ImmutableArray.Create(
+            "readfile", "writefile", "deviceiocontrol", "connectnamedpipe", "lockfileex", "waitcommevent",
+            "acceptex", "connectex", "transmitfile", "wsarecv", "wsasend", "wsaioctl");
+
+        /// <summary>
+        /// The second gate, before the block is bound as a whole: does the code block invoke a P/Invoke or delegate whose name
+        /// contains an I/O call's name? The text gate lets in every block that merely mentions an OVERLAPPED; building a control-flow graph for
+        /// those (a 2,000-statement method of StartOperation calls) would double the rules' cost for nothing.
+        /// </summary>
+        public static bool MayBeCalledIn(SyntaxNode codeBlock, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        {
+            foreach (var node in codeBlock.DescendantNodes())
+            {
+                if (node is not InvocationExpressionSyntax invocation)
+                {
+                    continue;
+                }
+
+                var name = invocation.Expression switch
+                {
+                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+                    MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+                    MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
+                    _ => string.Empty,
+                };
+                foreach (var stem in Stems)
+                {
+                    // Only then one node is bound: a managed wrapper (Native.WSARecv with a body) is not an I/O call.
+                    if (name.IndexOf(stem, StringComparison.OrdinalIgnoreCase) >= 0
+                        && model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method
+                        && Engine.NativeEntryPoints.IsNativeOrDelegate(method))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>
         /// Classifies a P/Invoke name (exact), or a delegate's field or type name once decorations are stripped
