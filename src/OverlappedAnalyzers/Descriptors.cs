@@ -43,6 +43,18 @@ namespace OverlappedAnalyzers
             "'{0}.StartOperation' runs after '{1}' was handed its OVERLAPPED: a completion that arrives first is overwritten and '{0}' stays in progress forever",
             "Once a native call has the OVERLAPPED, a completion can be dequeued on a port thread at any moment. Marking the operation in progress afterwards can undo that completion, so the overlapped looks pending forever and Dispose never frees it.");
 
+        public static readonly DiagnosticDescriptor OVL007 = Create(
+            RuleIdentifiers.ReleasedWhileIoPending,
+            "Overlapped released, or failure reported, while the I/O may be pending",
+            "{0} while '{1}' may still be pending: the kernel will still write its completion into '{2}' and its data into the buffer it was lent",
+            "For an asynchronous operation, FALSE or SOCKET_ERROR from the I/O call usually means ERROR_IO_PENDING: the operation runs on, and the kernel writes the OVERLAPPED and the buffer when it completes. Finishing or freeing either before the error was compared with 997 (or after it was found to be 997, before waiting), or throwing as if the call had failed, lets the kernel write into memory that already belongs to someone else.");
+
+        public static readonly DiagnosticDescriptor OVL008 = Create(
+            RuleIdentifiers.UsedAfterFree,
+            "Overlapped, handle or native memory used after it was freed",
+            "'{0}' was freed by '{1}' and is {2}: the memory may already belong to another allocation",
+            "After Overlapped.Free, FreeNativeOverlapped, Marshal.FreeHGlobal/FreeCoTaskMem, NativeMemory.Free or GCHandle.Free, the block or handle may be reused at once. Reading it, lending it to native code or freeing it again corrupts another allocation, and the crash happens far from its cause.");
+
         private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string description) =>
             new DiagnosticDescriptor(
                 id,

@@ -12,6 +12,8 @@ namespace OverlappedAnalyzers
         public const string DisposeSkipsPendingCleanup = "OVL004";
         public const string NativeMemoryNotFreed = "OVL005";
         public const string OperationStartedAfterIoCall = "OVL006";
+        public const string ReleasedWhileIoPending = "OVL007";
+        public const string UsedAfterFree = "OVL008";
 
         /// <summary>Where the rule pages are published; the package's project URL points at the same repository.</summary>
         public const string RepositoryUrl = "https://github.com/overlapped-analyzers/OverlappedAnalyzers";

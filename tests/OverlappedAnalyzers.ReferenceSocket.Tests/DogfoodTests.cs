@@ -34,7 +34,7 @@ namespace OverlappedAnalyzers.ReferenceSocket.Tests
 
             // Silence only proves something if every rule actually ran.
             Assert.Equal(
-                new[] { "OVL001", "OVL002", "OVL003", "OVL004", "OVL005", "OVL006" },
+                new[] { "OVL001", "OVL002", "OVL003", "OVL004", "OVL005", "OVL006", "OVL007", "OVL008" },
                 analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal));
             m_output.WriteLine(analyzers.Length + " analyzer(s): " + string.Join(", ", analyzers.Select(a => a.GetType().Name)));
             (ImmutableArray<Diagnostic> diagnostics, List<string> exceptions) = Analyze(compilation, analyzers);
@@ -69,6 +69,8 @@ namespace OverlappedAnalyzers.ReferenceSocket.Tests
                     "OVL004 LeakyAcceptor.cs Dispose",
                     "OVL005 LeakyAcceptAddresses.cs Addresses",
                     "OVL006 LeakySocket.cs ReceiveWithLateStart",
+                    "OVL007 LeakyPendingReceive.cs Receive",
+                    "OVL008 LeakyCompletionCallback.cs OnReceived",
                 },
                 diagnostics.Select(Describe).OrderBy(line => line, StringComparer.Ordinal));
         }

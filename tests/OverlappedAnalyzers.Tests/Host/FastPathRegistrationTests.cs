@@ -79,6 +79,8 @@ class Socket
             new object[] { new SyncFailureAnalyzer() },
             new object[] { new HandleLeakAnalyzer() },
             new object[] { new DisposeAnalyzer() },
+            new object[] { new PrematureReleaseAnalyzer() },
+            new object[] { new UseAfterFreeAnalyzer() },
         };
 
         [Theory]
@@ -101,6 +103,41 @@ class Socket
             Assert.Equal(1, (await TelemetryAsync(compilation, new SyncFailureAnalyzer())).SemanticModelActionsCount);
             Assert.Equal(1, (await TelemetryAsync(compilation, new HandleLeakAnalyzer())).SymbolStartActionsCount);
             Assert.Equal(1, (await TelemetryAsync(compilation, new DisposeAnalyzer())).SymbolStartActionsCount);
+        }
+
+        [Fact]
+        public async Task IoAndFreeingCode_GetsOnePerTreeActionFromTheLifetimeRules()
+        {
+            Compilation compilation = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("Io.cs", TestSources.Overlapped), ("Socket.cs", LeakyCode));
+
+            Assert.Equal(1, (await TelemetryAsync(compilation, new PrematureReleaseAnalyzer())).SemanticModelActionsCount);
+            Assert.Equal(1, (await TelemetryAsync(compilation, new UseAfterFreeAnalyzer())).SemanticModelActionsCount);
+        }
+
+        [Fact]
+        public async Task LifetimeGates_OpenOnlyForTheirOwnNames()
+        {
+            const string freesOnly = @"
+using System;
+using System.Runtime.InteropServices;
+class Scratch
+{
+    public void Use() { IntPtr block = Marshal.AllocHGlobal(8); Marshal.FreeHGlobal(block); }
+}";
+            const string readsOnly = @"
+using System;
+using System.Runtime.InteropServices;
+static class Files
+{
+    [DllImport(""kernel32.dll"")] public static extern bool ReadFile(IntPtr file, IntPtr buffer, int count, IntPtr read, IntPtr overlapped);
+}";
+            Compilation frees = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("Scratch.cs", freesOnly));
+            Compilation reads = await HostCompilation.CreateAsync(("Orders.cs", OrdinaryCode), ("Files.cs", readsOnly));
+
+            Assert.Equal(0, ActionsRegisteredAfterStart(await TelemetryAsync(frees, new PrematureReleaseAnalyzer())));
+            Assert.Equal(1, (await TelemetryAsync(frees, new UseAfterFreeAnalyzer())).SemanticModelActionsCount);
+            Assert.Equal(1, (await TelemetryAsync(reads, new PrematureReleaseAnalyzer())).SemanticModelActionsCount);
+            Assert.Equal(0, ActionsRegisteredAfterStart(await TelemetryAsync(reads, new UseAfterFreeAnalyzer())));
         }
 
         [Fact]
