@@ -55,7 +55,7 @@ namespace OverlappedAnalyzers.Rules
 
                 foreach (var graph in GraphSource.ForCodeBlock(model, codeBlock, context.CancellationToken))
                 {
-                    foreach (var finding in PrematureReleaseAnalysis.Analyze(graph, facts, pairs, context.CancellationToken))
+                    foreach (var finding in PrematureReleaseAnalysis.Analyze(graph, facts, pairs, context.CancellationToken, WorkMeter.Of(context.Options)))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.OVL007,

@@ -58,7 +58,7 @@ namespace OverlappedAnalyzers.Rules
 
                 foreach (var graph in GraphSource.ForCodeBlock(model, codeBlock, context.CancellationToken))
                 {
-                    foreach (var finding in UseAfterFreeAnalysis.Analyze(graph, releases, context.CancellationToken))
+                    foreach (var finding in UseAfterFreeAnalysis.Analyze(graph, releases, context.CancellationToken, WorkMeter.Of(context.Options)))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.OVL008,

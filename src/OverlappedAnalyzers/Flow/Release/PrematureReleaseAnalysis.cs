@@ -36,10 +36,12 @@ namespace OverlappedAnalyzers.Flow.Release
         private readonly SortedSet<int> worklist = new SortedSet<int>();
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<IInvocationOperation>> finallyCalls = new Dictionary<ControlFlowRegion, ImmutableArray<IInvocationOperation>>();
         private readonly Dictionary<SyntaxNode, PrematureReleaseFinding> findings = new Dictionary<SyntaxNode, PrematureReleaseFinding>();
+        private readonly WorkMeter? meter;
         private bool reporting;
 
-        private PrematureReleaseAnalysis(ControlFlowGraph graph, ImmutableArray<IoSite> sites, SiteReleases releases, ReleaseFacts facts, ReceiverResolver resolver)
+        private PrematureReleaseAnalysis(ControlFlowGraph graph, ImmutableArray<IoSite> sites, SiteReleases releases, ReleaseFacts facts, ReceiverResolver resolver, WorkMeter? meter)
         {
+            this.meter = meter;
             this.graph = graph;
             this.sites = sites;
             this.releases = releases;
@@ -53,7 +55,7 @@ namespace OverlappedAnalyzers.Flow.Release
             entryStates = new byte[]?[graph.Blocks.Length];
         }
 
-        public static ImmutableArray<PrematureReleaseFinding> Analyze(ControlFlowGraph graph, ReleaseFacts facts, OperationPairs pairs, CancellationToken cancellationToken)
+        public static ImmutableArray<PrematureReleaseFinding> Analyze(ControlFlowGraph graph, ReleaseFacts facts, OperationPairs pairs, CancellationToken cancellationToken, WorkMeter? meter = null)
         {
             var resolver = new ReceiverResolver(graph, new CaptureMap(graph));
             var sites = IoSiteFinder.Find(graph, facts, pairs, resolver);
@@ -62,7 +64,7 @@ namespace OverlappedAnalyzers.Flow.Release
                 return ImmutableArray<PrematureReleaseFinding>.Empty;
             }
 
-            var analysis = new PrematureReleaseAnalysis(graph, sites, new SiteReleases(facts.Releases, pairs, resolver), facts, resolver);
+            var analysis = new PrematureReleaseAnalysis(graph, sites, new SiteReleases(facts.Releases, pairs, resolver), facts, resolver, meter);
             analysis.Run(cancellationToken);
             return analysis.findings.Values.OrderBy(f => f.Node.SpanStart).ToImmutableArray();
         }
@@ -104,6 +106,7 @@ namespace OverlappedAnalyzers.Flow.Release
 
         private void Process(BasicBlock block, CancellationToken cancellationToken)
         {
+            meter?.Visit(nameof(PrematureReleaseAnalysis), graph);
             var entry = entryStates[block.Ordinal];
             if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {

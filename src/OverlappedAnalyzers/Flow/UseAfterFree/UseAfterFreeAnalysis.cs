@@ -25,16 +25,18 @@ namespace OverlappedAnalyzers.Flow.UseAfterFree
         private readonly Dictionary<ReceiverKey, IOperation>?[] entryStates;
         private readonly SortedSet<int> worklist = new SortedSet<int>();
         private readonly Dictionary<SyntaxNode, UseAfterFreeFinding> findings = new Dictionary<SyntaxNode, UseAfterFreeFinding>();
+        private readonly WorkMeter? meter;
         private bool reporting;
 
-        private UseAfterFreeAnalysis(ControlFlowGraph graph, FreedUseClassifier classifier)
+        private UseAfterFreeAnalysis(ControlFlowGraph graph, FreedUseClassifier classifier, WorkMeter? meter)
         {
+            this.meter = meter;
             this.graph = graph;
             this.classifier = classifier;
             entryStates = new Dictionary<ReceiverKey, IOperation>?[graph.Blocks.Length];
         }
 
-        public static ImmutableArray<UseAfterFreeFinding> Analyze(ControlFlowGraph graph, ReleaseCalls releases, CancellationToken cancellationToken)
+        public static ImmutableArray<UseAfterFreeFinding> Analyze(ControlFlowGraph graph, ReleaseCalls releases, CancellationToken cancellationToken, WorkMeter? meter = null)
         {
             var classifier = new FreedUseClassifier(releases, new StableAliasResolver(graph, new CaptureMap(graph)));
             if (!FreesAnything(graph, classifier))
@@ -42,7 +44,7 @@ namespace OverlappedAnalyzers.Flow.UseAfterFree
                 return ImmutableArray<UseAfterFreeFinding>.Empty;
             }
 
-            var analysis = new UseAfterFreeAnalysis(graph, classifier);
+            var analysis = new UseAfterFreeAnalysis(graph, classifier, meter);
             analysis.Run(cancellationToken);
             return analysis.findings.Values.OrderBy(f => f.Use.Operation.Syntax.SpanStart).ToImmutableArray();
         }
@@ -99,6 +101,7 @@ namespace OverlappedAnalyzers.Flow.UseAfterFree
 
         private void Process(BasicBlock block, CancellationToken cancellationToken)
         {
+            meter?.Visit(nameof(UseAfterFreeAnalysis), graph);
             var entry = entryStates[block.Ordinal];
             if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
