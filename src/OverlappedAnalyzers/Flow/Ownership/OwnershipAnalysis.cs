@@ -21,7 +21,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
     {
         /// <summary>
         /// Analyses one graph. <paramref name="isConstructor"/>: members start empty (the graph is a constructor body);
-        /// <paramref name="calleeFrees"/> answers whether a helper of the same type frees a member (one level, syntactic).
+        /// <paramref name="calleeFrees"/> answers whether a helper of the same type frees a member (one level, syntactic);
+        /// <paramref name="lenders"/> whether a method of the compilation only lends what it is passed.
         /// </summary>
         public static OwnershipResult Analyze(
             ControlFlowGraph graph,
@@ -31,10 +32,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
             IMethodSymbol? owningMethod,
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
+            SourceLenders? lenders,
             CancellationToken cancellationToken)
         {
             var result = new OwnershipResult();
-            var effects = new OwnershipEffects(graph, allocations, containingType, candidateMembers, owningMethod, result, cancellationToken);
+            var effects = new OwnershipEffects(graph, allocations, containingType, candidateMembers, owningMethod, lenders, result, cancellationToken);
             effects.FindSites();
             if (effects.Sites.Count > OwnershipDataflow.MaxSites)
             {
