@@ -59,25 +59,27 @@ namespace OverlappedAnalyzers.Rules
                     return;
                 }
 
+                // Per compilation: which helpers of the compilation only read through a pointer they are passed.
+                var lenders = new SourceLenders(start.Compilation, allocations);
                 start.RegisterSymbolStartAction(
                     symbolStart =>
                     {
                         // A type none of whose declarations names an allocator can neither allocate nor own an allocation.
                         if (trees.Mentions(symbolStart.Symbol.DeclaringSyntaxReferences, NativeAllocations.GateNames, symbolStart.CancellationToken))
                         {
-                            OnType(symbolStart, allocations);
+                            OnType(symbolStart, allocations, lenders);
                         }
                     },
                     SymbolKind.NamedType);
             });
         }
 
-        private static void OnType(SymbolStartAnalysisContext context, NativeAllocations allocations)
+        private static void OnType(SymbolStartAnalysisContext context, NativeAllocations allocations, SourceLenders lenders)
         {
             var type = (INamedTypeSymbol)context.Symbol;
             var candidates = CandidateMembers(type, allocations);
             var state = candidates.IsEmpty ? null : new TypeOwnership(type, candidates);
-            context.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, allocations, type, candidates, state));
+            context.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, allocations, lenders, type, candidates, state));
             if (state != null)
             {
                 context.RegisterOperationAction(initializer => AnalyzeInitializer(initializer, allocations, state), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
@@ -111,7 +113,7 @@ namespace OverlappedAnalyzers.Rules
             return builder.ToImmutable();
         }
 
-        private static void AnalyzeCodeBlock(CodeBlockAnalysisContext context, NativeAllocations allocations, INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates, TypeOwnership? state)
+        private static void AnalyzeCodeBlock(CodeBlockAnalysisContext context, NativeAllocations allocations, SourceLenders lenders, INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates, TypeOwnership? state)
         {
             var tree = context.CodeBlock.SyntaxTree;
             var gate = state?.GateNames(context.CancellationToken) ?? NativeAllocations.GateNames;
@@ -137,6 +139,7 @@ namespace OverlappedAnalyzers.Rules
                     method,
                     isConstructor && root,
                     state is null ? static (_, _) => false : state.CalleeFrees,
+                    lenders,
                     context.CancellationToken,
                     WorkMeter.Of(context.Options));
                 root = false;

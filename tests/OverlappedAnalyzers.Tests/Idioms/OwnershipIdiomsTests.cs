@@ -721,9 +721,31 @@ sealed class FeatureReport : SafeHandle
 }"));
 
         [Fact]
-        public Task HandedToAMethodOfTheCompilation_IsAnEscape_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(OwnershipInterop.With(@"
+        public Task LentThroughAMethodOfTheCompilation_ReturnBeforeFree_Reports() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(OwnershipInterop.With(@"
 class Frames
 {
+    public bool Capture(IntPtr device, int size)
+    {
+        IntPtr frame = {|OVL005:Marshal.AllocHGlobal(size)|};
+        if (!Enqueue(device, frame, size))
+        {
+            return false;
+        }
+
+        Marshal.FreeHGlobal(frame);
+        return true;
+    }
+
+    // Only lends the frame to a synchronous P/Invoke: the caller still owns it (issue 12, item 3).
+    private static bool Enqueue(IntPtr device, IntPtr frame, int size) => Hid.HidD_GetFeature(device, frame, size);
+}"));
+
+        [Fact]
+        public Task HandedToAMethodOfTheCompilationThatKeepsIt_IsAnEscape_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(OwnershipInterop.With(@"
+class Frames
+{
+    private static IntPtr s_pending;
+
     public bool Capture(IntPtr device, int size)
     {
         IntPtr frame = Marshal.AllocHGlobal(size);
@@ -736,7 +758,61 @@ class Frames
         return true;
     }
 
-    private static bool Enqueue(IntPtr device, IntPtr frame, int size) => Hid.HidD_GetFeature(device, frame, size);
+    private static bool Enqueue(IntPtr device, IntPtr frame, int size)
+    {
+        s_pending = frame;
+        return Hid.HidD_GetFeature(device, frame, size);
+    }
+}"));
+
+        [Fact]
+        public Task PinnedHandleReadByAMethodOfTheCompilation_ThrowBeforeFree_Reports() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(OwnershipInterop.With(@"
+class Reports
+{
+    public int Checksum(IntPtr device, byte[] report)
+    {
+        var pin = {|OVL003:GCHandle.Alloc(report, GCHandleType.Pinned)|};
+        if (!Hid.HidD_GetFeature(device, pin.AddrOfPinnedObject(), report.Length))
+        {
+            throw new InvalidOperationException();
+        }
+
+        int sum = Sum(pin, report.Length);
+        pin.Free();
+        return sum;
+    }
+
+    private static int Sum(GCHandle pin, int length)
+    {
+        int sum = 0;
+        for (int i = 0; i < length; i++)
+        {
+            sum += Marshal.ReadByte(pin.AddrOfPinnedObject(), i);
+        }
+
+        return sum;
+    }
+}"));
+
+        [Fact]
+        public Task PinnedHandleFreedByAMethodOfTheCompilation_NoDiagnostic() => Verify<HandleLeakAnalyzer>.DiagnosticsAsync(OwnershipInterop.With(@"
+class Reports
+{
+    public int Checksum(IntPtr device, byte[] report)
+    {
+        var pin = GCHandle.Alloc(report, GCHandleType.Pinned);
+        if (!Hid.HidD_GetFeature(device, pin.AddrOfPinnedObject(), report.Length))
+        {
+            Release(pin);
+            throw new InvalidOperationException();
+        }
+
+        int first = Marshal.ReadByte(pin.AddrOfPinnedObject());
+        Release(pin);
+        return first;
+    }
+
+    private static void Release(GCHandle pin) => pin.Free();
 }"));
 
         // ---- Through a local into a field ----

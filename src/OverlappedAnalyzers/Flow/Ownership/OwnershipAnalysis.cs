@@ -23,6 +23,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>
         /// Analyses one graph. <paramref name="isConstructor"/>: members start empty (the graph is a constructor body);
         /// <paramref name="calleeFrees"/> answers whether a helper of the same type frees a member (one level, syntactic);
+        /// <paramref name="lenders"/> whether a method of the compilation only lends what it is passed;
         /// <paramref name="meter"/>, passed only by test hosts, counts the solver's block visits.
         /// </summary>
         public static OwnershipResult Analyze(
@@ -33,11 +34,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
             IMethodSymbol? owningMethod,
             bool isConstructor,
             Func<IMethodSymbol, ISymbol, bool> calleeFrees,
+            SourceLenders? lenders,
             CancellationToken cancellationToken,
             WorkMeter? meter = null)
         {
             var result = new OwnershipResult();
-            var effects = new OwnershipEffects(graph, allocations, containingType, candidateMembers, owningMethod, result, cancellationToken);
+            var effects = new OwnershipEffects(graph, allocations, containingType, candidateMembers, owningMethod, lenders, result, cancellationToken);
             effects.FindSites();
             if (effects.Sites.Count > OwnershipDataflow.MaxSites)
             {

@@ -48,6 +48,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             INamedTypeSymbol containingType,
             ImmutableHashSet<ISymbol> candidateMembers,
             IMethodSymbol? owningMethod,
+            SourceLenders? lenders,
             OwnershipResult result,
             CancellationToken cancellationToken)
         {
@@ -61,7 +62,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
             // A property getter that returns its backing field does not release it: the type still owns it.
             returnReleasesMembers = owningMethod?.MethodKind is not (MethodKind.PropertyGet or null);
             resolver = new ReceiverResolver(graph, new CaptureMap(graph));
-            classifier = new ValueUseClassifier(allocations);
+            classifier = new ValueUseClassifier(allocations, lenders is null ? null : parameter => lenders.IsLender(parameter, cancellationToken));
         }
 
         /// <summary>The tracked holders; a site's or effect's key indexes this list.</summary>

@@ -12,9 +12,10 @@ namespace OverlappedAnalyzers.Flow.Ownership
     /// only reshape it (conversions, pointer arithmetic, <c>IntPtr.Add</c>, <c>ToPointer</c>, <c>new IntPtr(p)</c>,
     /// <c>GCHandle.ToIntPtr/FromIntPtr</c>) to the operation that decides its fate. Framework readers and writers
     /// (<c>Marshal.Copy</c>, <c>PtrToStructure</c>, <c>new Span&lt;T&gt;(p, n)</c>, ...) leave ownership alone; a by-value
-    /// argument of a P/Invoke, delegate or function pointer not named as a release is lent (<see cref="LentValues"/>
-    /// decides whether it came back). Anything else is an escape — precision first: a value that escaped is somebody
-    /// else's to free; that includes methods of the compilation, which the analysis does not look into.
+    /// argument of a P/Invoke, delegate or function pointer not named as a release is lent, and so is one of a method
+    /// of the compilation whose body only reads through it (<see cref="SourceLenders"/>); <see cref="LentValues"/>
+    /// decides whether it came back. Anything else is an escape — precision first: a value that escaped is somebody
+    /// else's to free.
     /// </summary>
     internal sealed class ValueUseClassifier
     {
@@ -23,17 +24,22 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private static readonly string[] ReleaseWords = { "Free", "Release", "Close", "Destroy", "Delete", "Dispose", "SetHandle" };
 
         private readonly NativeAllocations allocations;
+        private readonly Func<IParameterSymbol, bool>? lendsParameter;
 
-        public ValueUseClassifier(NativeAllocations allocations)
+        /// <param name="allocations">The allocators, frees and framework readers.</param>
+        /// <param name="lendsParameter">Whether a parameter of a method of the compilation only lends what it is given (<see cref="SourceLenders"/>); null: such calls are escapes.</param>
+        public ValueUseClassifier(NativeAllocations allocations, Func<IParameterSymbol, bool>? lendsParameter)
         {
             this.allocations = allocations;
+            this.lendsParameter = lendsParameter;
         }
 
         /// <summary>
         /// Classifies <paramref name="operation"/>; for a store, <paramref name="target"/> is what is assigned and
-        /// <paramref name="store"/> the assignment.
+        /// <paramref name="store"/> the assignment. <paramref name="block"/> is null when <paramref name="operation"/> is
+        /// read from an operation tree, not a graph (a reference at the root is then an escape).
         /// </summary>
-        public ValueUse Classify(IOperation operation, BasicBlock block, out IOperation? target, out IOperation? store)
+        public ValueUse Classify(IOperation operation, BasicBlock? block, out IOperation? target, out IOperation? store)
         {
             target = null;
             store = null;
@@ -44,6 +50,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 switch (parent)
                 {
                     case null:
+                        if (block is null)
+                        {
+                            return ValueUse.Escape;
+                        }
+
                         if (ReferenceEquals(current, block.BranchValue) && block.ConditionalSuccessor is null)
                         {
                             // Returned (or thrown inside an exception object): the caller owns it now.
@@ -115,7 +126,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
                                 }
 
                                 // Lent, not given: native code reads or writes through it for the call; anything else may keep it.
-                                return IsNativeCall(call.TargetMethod) && !IsNamedAsRelease(call.TargetMethod) ? ValueUse.Lend : ValueUse.Escape;
+                                if (IsNativeCall(call.TargetMethod) && !IsNamedAsRelease(call.TargetMethod))
+                                {
+                                    return ValueUse.Lend;
+                                }
+
+                                return LendsTo(argument) ? ValueUse.Lend : ValueUse.Escape;
 
                             case IFunctionPointerInvocationOperation:
                                 return ValueUse.Lend;
@@ -127,7 +143,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
                                     continue;
                                 }
 
-                                return creation.Constructor != null && allocations.IsSpanOver(creation.Constructor) ? ValueUse.None : ValueUse.Escape;
+                                if (creation.Constructor != null && allocations.IsSpanOver(creation.Constructor))
+                                {
+                                    return ValueUse.None;
+                                }
+
+                                return LendsTo(argument) ? ValueUse.Lend : ValueUse.Escape;
 
                             default:
                                 return ValueUse.Escape;
@@ -170,6 +191,10 @@ namespace OverlappedAnalyzers.Flow.Ownership
 
             return ValueUse.Escape;
         }
+
+        /// <summary>A by-value argument of a method or constructor of the compilation that only reads through it.</summary>
+        private bool LendsTo(IArgumentOperation argument) =>
+            lendsParameter != null && argument.Parameter != null && lendsParameter(argument.Parameter);
 
         /// <summary>A P/Invoke (<c>DllImport</c>, <c>LibraryImport</c>, <c>extern</c>) or a delegate's Invoke: code that cannot keep a managed owner's value.</summary>
         private static bool IsNativeCall(IMethodSymbol method) =>
