@@ -37,9 +37,9 @@ namespace OverlappedAnalyzers.CodeFixes
                 }
 
                 if (NeedsComplete(diagnostic)
-                    && await CompleteMethodSynthesis.FindAsync(context.Document, diagnostic.AdditionalLocations[0], context.CancellationToken).ConfigureAwait(false) is null)
+                    && await CompleteMethodSynthesis.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is null)
                 {
-                    // Adding a Complete() whose body we would have to guess is not a fix.
+                    // Adding a Complete() whose body we would have to guess is not a fix (the diagnostic's NoFixReason says why).
                     continue;
                 }
 
@@ -57,6 +57,7 @@ namespace OverlappedAnalyzers.CodeFixes
         /// <summary>Applies every fixable diagnostic; edits to one document are made on one tree, each Complete() added once.</summary>
         internal static async Task<Solution> ApplyAsync(Solution solution, IEnumerable<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> work, CancellationToken cancellationToken)
         {
+            var original = solution;
             var exitEdits = new Dictionary<DocumentId, List<(StatementSyntax Anchor, bool Before, string Statement)>>();
             var typeEdits = new Dictionary<DocumentId, List<CompleteMethodSynthesis>>();
             var synthesizedTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
@@ -79,7 +80,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
                     if (NeedsComplete(diagnostic))
                     {
-                        var synthesis = await CompleteMethodSynthesis.FindAsync(document, diagnostic.AdditionalLocations[0], cancellationToken).ConfigureAwait(false);
+                        var synthesis = await CompleteMethodSynthesis.FindAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
                         if (synthesis is null)
                         {
                             continue;
@@ -125,14 +126,14 @@ namespace OverlappedAnalyzers.CodeFixes
                     var current = root.GetCurrentNode(synthesis.Declaration);
                     if (current != null)
                     {
-                        root = root.ReplaceNode(current, CompleteMethodSynthesis.AddTo(current, synthesis.Flag, StatementInsertion.EndOfLine(root)));
+                        root = root.ReplaceNode(current, CompleteMethodSynthesis.AddTo(current, synthesis.Flag, DocumentStyle.EndOfLine(root)));
                     }
                 }
 
                 solution = solution.WithDocumentSyntaxRoot(documentId, root);
             }
 
-            return solution;
+            return await DocumentStyle.ApplyAsync(original, solution, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The statement to insert next to: before a throw, return or non-returning call; after the last statement of a branch.</summary>
