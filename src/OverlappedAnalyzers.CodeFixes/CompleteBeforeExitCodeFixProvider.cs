@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OverlappedAnalyzers.Rules;
 
@@ -153,6 +154,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
             // At the end of a failure branch the finish goes after the last statement, unless that statement leaves.
             var before = statement is ThrowStatementSyntax or ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax
+                || statement.IsKind(SyntaxKind.YieldBreakStatement)
                 || !diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.ExitKindProperty, out var exitKind)
                 || exitKind != "EndOfBranch";
             return (statement, before);
