@@ -116,18 +116,21 @@ namespace OverlappedAnalyzers.CodeFixes
             }
 
             var starts = root.GetAnnotatedNodes(marker).Select(n => n.Span).ToList();
-            var methods = root.GetAnnotatedNodes(marker).Select(n => n.FirstAncestorOrSelf<MemberDeclarationSyntax>()?.FullSpan).Where(s => s.HasValue).Select(s => s!.Value).Distinct().ToList();
             var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new SyncFailureAnalyzer());
             var withAnalyzers = compilation.WithAnalyzers(analyzers, document.Project.AnalyzerOptions);
             var model = compilation.GetSemanticModel(root.SyntaxTree);
+            var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, null, cancellationToken).ConfigureAwait(false);
             var found = ImmutableArray.CreateBuilder<Diagnostic>();
-            foreach (var method in methods)
+            var seen = new HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string?)>();
+            foreach (var diagnostic in diagnostics)
             {
-                var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, method, cancellationToken).ConfigureAwait(false);
-                found.AddRange(diagnostics.Where(d =>
-                    d.Id == RuleIdentifiers.OperationNotCompletedOnSyncFailure
-                    && d.AdditionalLocations.Count > 0
-                    && starts.Any(s => s.Contains(d.AdditionalLocations[0].SourceSpan))));
+                if (diagnostic.Id == RuleIdentifiers.OperationNotCompletedOnSyncFailure
+                    && diagnostic.AdditionalLocations.Count > 0
+                    && starts.Any(s => s.Contains(diagnostic.AdditionalLocations[0].SourceSpan))
+                    && seen.Add((diagnostic.Location.SourceSpan, diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.FinishStatementProperty, out var finish) ? finish : null)))
+                {
+                    found.Add(diagnostic);
+                }
             }
 
             return found.ToImmutable();
@@ -150,21 +153,30 @@ namespace OverlappedAnalyzers.CodeFixes
             return (start, call);
         }
 
-        /// <summary>The start takes the call's place (and its comments); the call keeps its indentation after it.</summary>
+        /// <summary>
+        /// The start moves just above the call, taking the blank lines above the call; comments stay with the statement they
+        /// describe (the call's above the call, the start's above the start), and the blank lines the start leaves behind go
+        /// to the statement after it.
+        /// </summary>
         private static SyntaxNode Move(SyntaxNode root, BlockSyntax block, StatementSyntax start, StatementSyntax call, SyntaxAnnotation marker)
         {
             var statements = block.Statements;
             var startIndex = statements.IndexOf(start);
             var callIndex = statements.IndexOf(call);
-            var indentation = call.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
-            var movedStart = start.WithLeadingTrivia(call.GetLeadingTrivia()).WithAdditionalAnnotations(marker);
+            var (startBlank, startRest) = SplitBlankLines(start.GetLeadingTrivia());
+            var (callBlank, callRest) = SplitBlankLines(call.GetLeadingTrivia());
+            var movedStart = start.WithLeadingTrivia(callBlank.AddRange(startRest)).WithAdditionalAnnotations(marker);
             var reordered = new List<StatementSyntax>(statements.Count);
             for (var i = 0; i < statements.Count; i++)
             {
                 if (i == callIndex)
                 {
                     reordered.Add(movedStart);
-                    reordered.Add(call.WithLeadingTrivia(indentation));
+                    reordered.Add(call.WithLeadingTrivia(callRest));
+                }
+                else if (i == startIndex + 1 && i != callIndex && SplitBlankLines(statements[i].GetLeadingTrivia()).Blank.Count == 0)
+                {
+                    reordered.Add(statements[i].WithLeadingTrivia(startBlank.AddRange(statements[i].GetLeadingTrivia())));
                 }
                 else if (i != startIndex)
                 {
@@ -173,6 +185,21 @@ namespace OverlappedAnalyzers.CodeFixes
             }
 
             return root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(reordered)));
+        }
+
+        /// <summary>The whole blank lines that open a leading trivia, and the rest (comments, directives, indentation).</summary>
+        private static (SyntaxTriviaList Blank, SyntaxTriviaList Remainder) SplitBlankLines(SyntaxTriviaList leading)
+        {
+            var end = 0;
+            for (var i = 0; i < leading.Count && (leading[i].IsKind(SyntaxKind.WhitespaceTrivia) || leading[i].IsKind(SyntaxKind.EndOfLineTrivia)); i++)
+            {
+                if (leading[i].IsKind(SyntaxKind.EndOfLineTrivia))
+                {
+                    end = i + 1;
+                }
+            }
+
+            return (SyntaxFactory.TriviaList(leading.Take(end)), SyntaxFactory.TriviaList(leading.Skip(end)));
         }
     }
 }
