@@ -32,7 +32,7 @@ namespace OverlappedAnalyzers.CodeFixes
             foreach (var diagnostic in context.Diagnostics)
             {
                 var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                if (root is null || FindAnchor(root, diagnostic) is null)
+                if (root is null || diagnostic.Id != RuleIdentifiers.OperationNotCompletedOnSyncFailure || FindAnchor(root, diagnostic) is null)
                 {
                     continue;
                 }
@@ -73,7 +73,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
                 foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
                 {
-                    var anchor = FindAnchor(root, diagnostic);
+                    var anchor = diagnostic.Id == RuleIdentifiers.OperationNotCompletedOnSyncFailure ? FindAnchor(root, diagnostic) : null;
                     if (anchor is null || !diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.FinishStatementProperty, out var statement) || string.IsNullOrEmpty(statement))
                     {
                         continue;

@@ -138,7 +138,8 @@ namespace OverlappedAnalyzers.CodeFixes
 
         private static (StatementSyntax Start, StatementSyntax Call)? FindMove(SyntaxNode root, Diagnostic diagnostic)
         {
-            if (diagnostic.AdditionalLocations.Count == 0
+            if (diagnostic.Id != RuleIdentifiers.OperationStartedAfterIoCall
+                || diagnostic.AdditionalLocations.Count == 0
                 || !root.FullSpan.Contains(diagnostic.Location.SourceSpan)
                 || !root.FullSpan.Contains(diagnostic.AdditionalLocations[0].SourceSpan)
                 || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } start
