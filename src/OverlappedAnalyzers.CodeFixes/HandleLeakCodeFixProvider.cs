@@ -277,7 +277,7 @@ namespace OverlappedAnalyzers.CodeFixes
                 SyntaxFactory.List(statements),
                 SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Whitespace(memberIndentation)).WithTrailingTrivia(body.CloseBraceToken.TrailingTrivia));
             var before = body.OpenBraceToken.GetPreviousToken();
-            var rewritten = dispose.ReplaceToken(before, before.WithTrailingTrivia(before.TrailingTrivia.Where(t => !t.IsKind(SyntaxKind.WhitespaceTrivia))));
+            var rewritten = dispose.ReplaceToken(before, before.WithTrailingTrivia(before.TrailingTrivia.Where(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))));
             rewritten = rewritten.WithBody(block);
             return root.ReplaceNode(dispose, rewritten);
         }

@@ -18,7 +18,7 @@ namespace AsyncIoLike.Windows
 
         public void Accept(IntPtr acceptSocket, IntPtr buffer)
         {
-            // a fork's "fix": start only once AcceptEx has the OVERLAPPED
+            // hand AcceptEx the OVERLAPPED (a fork started it only afterwards)
             if (!UnsafeMethods.AcceptEx(m_handle, acceptSocket, buffer, 0, AddressLength, AddressLength, out _, m_acceptOverlapped.Address))
             {
                 var socketError = (SocketError)Marshal.GetLastWin32Error();
