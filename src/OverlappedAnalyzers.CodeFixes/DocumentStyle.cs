@@ -34,8 +34,17 @@ namespace OverlappedAnalyzers.CodeFixes
             var options = await OptionsAsync(document, root, cancellationToken).ConfigureAwait(false);
             document = await SpellPointerTypesLikeTheFileAsync(document, root, cancellationToken).ConfigureAwait(false);
             document = await NarrowSimplificationAsync(document, cancellationToken).ConfigureAwait(false);
-            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, options, cancellationToken).ConfigureAwait(false);
-            document = await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
+            // Each step only when it has work: binding a large file again for nothing is what would make Fix All slow.
+            if ((await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!.GetAnnotatedNodesAndTokens(Simplifier.Annotation).Any())
+            {
+                document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, options, cancellationToken).ConfigureAwait(false);
+            }
+
+            if ((await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!.GetAnnotatedNodesAndTokens(Formatter.Annotation).Any())
+            {
+                document = await Formatter.FormatAsync(document, Formatter.Annotation, options, cancellationToken).ConfigureAwait(false);
+            }
+
             root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             if (root is null)
             {
@@ -73,17 +82,17 @@ namespace OverlappedAnalyzers.CodeFixes
         /// </summary>
         private static async Task<Document> SpellPointerTypesLikeTheFileAsync(Document document, SyntaxNode root, CancellationToken cancellationToken)
         {
-            var tokens = root.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText);
-            if (tokens.Any(t => t is "nint" or "nuint") && !tokens.Any(t => t is "IntPtr" or "UIntPtr"))
-            {
-                return document;
-            }
-
             var candidates = root.GetAnnotatedNodes(Simplifier.Annotation)
                 .SelectMany(n => n.DescendantNodesAndSelf())
                 .Where(n => n is QualifiedNameSyntax or MemberAccessExpressionSyntax && n.ToString() is "System.IntPtr" or "System.UIntPtr")
                 .ToList();
-            var model = candidates.Count == 0 ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var tokens = root.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText).ToList();
+            if (candidates.Count == 0 || (tokens.Any(t => t is "nint" or "nuint") && !tokens.Any(t => t is "IntPtr" or "UIntPtr")))
+            {
+                return document;
+            }
+
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (model is null)
             {
                 return document;
