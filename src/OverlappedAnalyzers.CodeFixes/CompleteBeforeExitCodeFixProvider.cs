@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OverlappedAnalyzers.Rules;
 
@@ -31,15 +32,15 @@ namespace OverlappedAnalyzers.CodeFixes
             foreach (var diagnostic in context.Diagnostics)
             {
                 var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                if (root is null || FindAnchor(root, diagnostic) is null)
+                if (root is null || diagnostic.Id != RuleIdentifiers.OperationNotCompletedOnSyncFailure || FindAnchor(root, diagnostic) is null)
                 {
                     continue;
                 }
 
                 if (NeedsComplete(diagnostic)
-                    && await CompleteMethodSynthesis.FindAsync(context.Document, diagnostic.AdditionalLocations[0], context.CancellationToken).ConfigureAwait(false) is null)
+                    && await CompleteMethodSynthesis.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is null)
                 {
-                    // Adding a Complete() whose body we would have to guess is not a fix.
+                    // Adding a Complete() whose body we would have to guess is not a fix (the diagnostic's NoFixReason says why).
                     continue;
                 }
 
@@ -57,6 +58,7 @@ namespace OverlappedAnalyzers.CodeFixes
         /// <summary>Applies every fixable diagnostic; edits to one document are made on one tree, each Complete() added once.</summary>
         internal static async Task<Solution> ApplyAsync(Solution solution, IEnumerable<(Document Document, ImmutableArray<Diagnostic> Diagnostics)> work, CancellationToken cancellationToken)
         {
+            var original = solution;
             var exitEdits = new Dictionary<DocumentId, List<(StatementSyntax Anchor, bool Before, string Statement)>>();
             var typeEdits = new Dictionary<DocumentId, List<CompleteMethodSynthesis>>();
             var synthesizedTypes = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
@@ -71,7 +73,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
                 foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
                 {
-                    var anchor = FindAnchor(root, diagnostic);
+                    var anchor = diagnostic.Id == RuleIdentifiers.OperationNotCompletedOnSyncFailure ? FindAnchor(root, diagnostic) : null;
                     if (anchor is null || !diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.FinishStatementProperty, out var statement) || string.IsNullOrEmpty(statement))
                     {
                         continue;
@@ -79,7 +81,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
                     if (NeedsComplete(diagnostic))
                     {
-                        var synthesis = await CompleteMethodSynthesis.FindAsync(document, diagnostic.AdditionalLocations[0], cancellationToken).ConfigureAwait(false);
+                        var synthesis = await CompleteMethodSynthesis.FindAsync(document, diagnostic, cancellationToken).ConfigureAwait(false);
                         if (synthesis is null)
                         {
                             continue;
@@ -125,14 +127,14 @@ namespace OverlappedAnalyzers.CodeFixes
                     var current = root.GetCurrentNode(synthesis.Declaration);
                     if (current != null)
                     {
-                        root = root.ReplaceNode(current, CompleteMethodSynthesis.AddTo(current, synthesis.Flag, StatementInsertion.EndOfLine(root)));
+                        root = root.ReplaceNode(current, CompleteMethodSynthesis.AddTo(current, synthesis.Flag, DocumentStyle.EndOfLine(root)));
                     }
                 }
 
                 solution = solution.WithDocumentSyntaxRoot(documentId, root);
             }
 
-            return solution;
+            return await DocumentStyle.ApplyAsync(original, solution, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>The statement to insert next to: before a throw, return or non-returning call; after the last statement of a branch.</summary>
@@ -152,6 +154,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
             // At the end of a failure branch the finish goes after the last statement, unless that statement leaves.
             var before = statement is ThrowStatementSyntax or ReturnStatementSyntax or BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax
+                || statement.IsKind(SyntaxKind.YieldBreakStatement)
                 || !diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.ExitKindProperty, out var exitKind)
                 || exitKind != "EndOfBranch";
             return (statement, before);

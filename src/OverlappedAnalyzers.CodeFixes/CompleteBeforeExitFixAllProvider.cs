@@ -21,24 +21,7 @@ namespace OverlappedAnalyzers.CodeFixes
 
         public override async Task<CodeAction?> GetFixAsync(FixAllContext fixAllContext)
         {
-            var documents = fixAllContext.Scope switch
-            {
-                FixAllScope.Document when fixAllContext.Document != null => new[] { fixAllContext.Document },
-                FixAllScope.Project => fixAllContext.Project.Documents.ToArray(),
-                FixAllScope.Solution => fixAllContext.Solution.Projects.SelectMany(p => p.Documents).ToArray(),
-                _ => new Document[0],
-            };
-
-            var work = new List<(Document, ImmutableArray<Diagnostic>)>();
-            foreach (var document in documents)
-            {
-                var diagnostics = await fixAllContext.GetDocumentDiagnosticsAsync(document).ConfigureAwait(false);
-                if (!diagnostics.IsEmpty)
-                {
-                    work.Add((document, diagnostics));
-                }
-            }
-
+            var work = await FixAllDocuments.CollectAsync(fixAllContext).ConfigureAwait(false);
             var solution = fixAllContext.Solution;
             return CodeAction.Create(
                 "Finish every started overlapped before its leaking exit",

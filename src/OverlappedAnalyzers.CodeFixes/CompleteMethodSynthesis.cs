@@ -4,35 +4,47 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Formatting;
+using OverlappedAnalyzers.Rules;
 
 namespace OverlappedAnalyzers.CodeFixes
 {
     /// <summary>
     /// Upstream AsyncIO's overlapped has StartOperation but no Complete(): its completion handler clears the
-    /// in-progress flag itself. The OVL001 fix then adds a Complete() that clears the flag StartOperation sets,
-    /// and only when that flag can be read off StartOperation's body — otherwise no fix is offered.
+    /// in-progress flag itself. The OVL001 fix then adds a Complete() that clears the flag StartOperation sets. The
+    /// analyzer names that flag (following StartOperation(op) → StartOperation(op, buffer) forwarding); when it could
+    /// not, the diagnostic says why in its NoFixReason property and no fix is offered.
     /// </summary>
     internal sealed class CompleteMethodSynthesis
     {
-        private CompleteMethodSynthesis(DocumentId documentId, TypeDeclarationSyntax declaration, MethodDeclarationSyntax startOperation, string flag, INamedTypeSymbol type)
+        private const string StartOperation = "StartOperation";
+
+        private CompleteMethodSynthesis(DocumentId documentId, TypeDeclarationSyntax declaration, string flag, INamedTypeSymbol type)
         {
             DocumentId = documentId;
             Declaration = declaration;
-            StartOperation = startOperation;
             Flag = flag;
             Type = type;
         }
 
         public DocumentId DocumentId { get; }
+
+        /// <summary>The part of the type that declares its StartOperation overloads.</summary>
         public TypeDeclarationSyntax Declaration { get; }
-        public MethodDeclarationSyntax StartOperation { get; }
+
         public string Flag { get; }
+
         public INamedTypeSymbol Type { get; }
 
-        /// <summary>Finds the overlapped type behind the start call at <paramref name="startLocation"/> and the flag its StartOperation sets.</summary>
-        public static async Task<CompleteMethodSynthesis?> FindAsync(Document document, Location startLocation, CancellationToken cancellationToken)
+        /// <summary>Finds the overlapped type behind the diagnostic's start call, and the flag the analyzer found.</summary>
+        public static async Task<CompleteMethodSynthesis?> FindAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
+            if (!diagnostic.Properties.TryGetValue(SyncFailureAnalyzer.CompleteFlagProperty, out var flag) || string.IsNullOrEmpty(flag)
+                || diagnostic.AdditionalLocations.Count == 0)
+            {
+                return null;
+            }
+
+            var startLocation = diagnostic.AdditionalLocations[0];
             var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (root is null || model is null || startLocation.SourceTree != root.SyntaxTree)
@@ -41,64 +53,74 @@ namespace OverlappedAnalyzers.CodeFixes
             }
 
             var invocation = root.FindNode(startLocation.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
-            if (invocation is null || model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol startMethod)
+            if (invocation is null || model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol { ContainingType: { } type } startMethod)
             {
                 return null;
             }
 
-            foreach (var reference in startMethod.DeclaringSyntaxReferences)
+            // A partial type: the part that holds the StartOperation overloads, so Complete() lands beside them.
+            foreach (var reference in type.DeclaringSyntaxReferences)
             {
-                if (await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false) is not MethodDeclarationSyntax declaration
-                    || declaration.Parent is not TypeDeclarationSyntax type)
+                if (await reference.GetSyntaxAsync(cancellationToken).ConfigureAwait(false) is TypeDeclarationSyntax declaration
+                    && declaration.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.ValueText == startMethod.Name)
+                    && document.Project.Solution.GetDocument(declaration.SyntaxTree) is { } typeDocument)
                 {
-                    continue;
-                }
-
-                var flag = FlagSetToTrue(declaration);
-                var typeDocument = document.Project.Solution.GetDocument(declaration.SyntaxTree);
-                if (flag != null && typeDocument != null)
-                {
-                    return new CompleteMethodSynthesis(typeDocument.Id, type, declaration, flag, startMethod.ContainingType);
+                    return new CompleteMethodSynthesis(typeDocument.Id, declaration, flag!, type);
                 }
             }
 
             return null;
         }
 
-        /// <summary>Adds the Complete() method after StartOperation, unless the type already has one.</summary>
-        public static TypeDeclarationSyntax AddTo(TypeDeclarationSyntax type, string flag, SyntaxTrivia endOfLine)
+        /// <summary>
+        /// Adds <c>public void Complete() { Flag = false; }</c> after the last StartOperation overload, unless the type has a
+        /// Complete() already: indented like its neighbours, with their brace style, blank lines and line ending.
+        /// </summary>
+        public static TypeDeclarationSyntax AddTo(TypeDeclarationSyntax type, string flag, string endOfLine)
         {
             if (type.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.ValueText == "Complete" && m.ParameterList.Parameters.Count == 0))
             {
                 return type;
             }
 
-            var newLine = endOfLine.ToFullString();
-            var complete = SyntaxFactory.ParseMemberDeclaration(
-                    newLine + "public void Complete()" + newLine + "{" + newLine + flag + " = false;" + newLine + "}" + newLine)!
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            var start = type.Members.OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == "StartOperation");
-            return start is null ? type.AddMembers(complete) : type.InsertNodesAfter(start, new[] { complete });
+            var group = type.Members.OfType<MethodDeclarationSyntax>().Where(m => m.Identifier.ValueText == StartOperation).ToList();
+            var anchor = (MemberDeclarationSyntax?)group.LastOrDefault() ?? type.Members.LastOrDefault();
+            var indentation = anchor is null ? string.Empty : Layout.LineIndentation(anchor);
+            var unit = Layout.IndentationUnit(type, indentation);
+            var sameLineBrace = !Layout.BracesOnOwnLine(type);
+            var blankLines = BlankLinesBetweenMembers(type);
+
+            var text = string.Concat(Enumerable.Repeat(endOfLine, blankLines))
+                + indentation + "public void Complete()" + (sameLineBrace ? " {" : endOfLine + indentation + "{") + endOfLine
+                + indentation + unit + flag + " = false;" + endOfLine
+                + indentation + "}" + endOfLine;
+            var complete = SyntaxFactory.ParseMemberDeclaration(text)!;
+            return anchor is null ? type.AddMembers(complete) : type.InsertNodesAfter(anchor, new[] { complete });
         }
 
-        /// <summary><c>InProgress = true;</c> or <c>this.m_inProgress = true;</c> in StartOperation's body.</summary>
-        private static string? FlagSetToTrue(MethodDeclarationSyntax startOperation)
+        /// <summary>The blank lines the type puts above its methods (the most common count; one when it has no method after another member).</summary>
+        private static int BlankLinesBetweenMembers(TypeDeclarationSyntax type)
         {
-            foreach (var assignment in startOperation.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            var counts = type.Members.Skip(1).OfType<MethodDeclarationSyntax>().Select(BlankLinesAbove).ToList();
+            return counts.Count == 0 ? 1 : counts.GroupBy(c => c).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Key).First().Key;
+        }
+
+        private static int BlankLinesAbove(SyntaxNode member)
+        {
+            var blank = 0;
+            foreach (var trivia in member.GetLeadingTrivia())
             {
-                if (assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && assignment.Right.IsKind(SyntaxKind.TrueLiteralExpression))
+                if (trivia.IsKind(SyntaxKind.EndOfLineTrivia))
                 {
-                    switch (assignment.Left)
-                    {
-                        case IdentifierNameSyntax name:
-                            return name.Identifier.ValueText;
-                        case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access:
-                            return access.ToString();
-                    }
+                    blank++;
+                }
+                else if (!trivia.IsKind(SyntaxKind.WhitespaceTrivia))
+                {
+                    break;
                 }
             }
 
-            return null;
+            return blank;
         }
     }
 }

@@ -96,7 +96,7 @@ namespace OverlappedAnalyzers.CodeFixes
             }
 
             var newRoot = root.ReplaceNodes(additions.Keys, (original, _) => AddStatements(original, additions[original]));
-            return document.WithSyntaxRoot(newRoot);
+            return await DocumentStyle.ApplyAsync(document.WithSyntaxRoot(newRoot), cancellationToken).ConfigureAwait(false);
         }
 
         private static MethodDeclarationSyntax? FindDispose(SyntaxNode root, Diagnostic diagnostic)
@@ -118,7 +118,7 @@ namespace OverlappedAnalyzers.CodeFixes
                 return method
                     .WithExpressionBody(null)
                     .WithSemicolonToken(default)
-                    .WithParameterList(method.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed))
+                    .WithParameterList(method.ParameterList.WithTrailingTrivia(SyntaxFactory.ElasticMarker))
                     .WithBody(body);
             }
 

@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 using OverlappedAnalyzers.Rules;
 
 namespace OverlappedAnalyzers.CodeFixes
@@ -96,14 +97,9 @@ namespace OverlappedAnalyzers.CodeFixes
                 return document;
             }
 
-            var newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia)).ToString();
-            if (newLine.Length == 0)
-            {
-                newLine = "\n";
-            }
+            var newLine = DocumentStyle.EndOfLine(root);
 
             root = root.ReplaceNodes(targets.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(targets[original]));
-            var hasUsingSystem = root is CompilationUnitSyntax unit && unit.Usings.Any(u => u.Name?.ToString() == "System" && u.Alias is null && u.StaticKeyword.IsKind(SyntaxKind.None));
             foreach (var (annotation, diagnostic, kind) in plans)
             {
                 var node = root.GetAnnotatedNodes(annotation).FirstOrDefault();
@@ -112,17 +108,21 @@ namespace OverlappedAnalyzers.CodeFixes
                     continue;
                 }
 
-                string Text(string key) => Simplify(diagnostic.Properties.TryGetValue(key, out var value) ? value ?? string.Empty : string.Empty, hasUsingSystem);
+                string Text(string key) => diagnostic.Properties.TryGetValue(key, out var value) ? value ?? string.Empty : string.Empty;
                 root = kind switch
                 {
                     HandleLeakAnalyzer.TryFinallyFix => WrapInTryFinally(root, (LocalDeclarationStatementSyntax)node, Text(HandleLeakAnalyzer.HolderProperty), Text(HandleLeakAnalyzer.FreeStatementProperty), newLine),
                     HandleLeakAnalyzer.FreeBeforeExitFix => FreeBeforeExit(root, (StatementSyntax)node, Text(HandleLeakAnalyzer.FreeStatementProperty), newLine),
                     _ => FreeInDispose(root, (MethodDeclarationSyntax)node, Text(HandleLeakAnalyzer.AllocatedTestProperty), Text(HandleLeakAnalyzer.FreeStatementProperty), Text(HandleLeakAnalyzer.ResetProperty), newLine),
                 };
+
+                if (kind == HandleLeakAnalyzer.FreeInDisposeFix && Text(HandleLeakAnalyzer.DropReadonlyProperty) == "true")
+                {
+                    root = DropReadonly(root, annotation, Text(HandleLeakAnalyzer.HolderProperty));
+                }
             }
 
-            var changed = document.WithSyntaxRoot(root);
-            return await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await DocumentStyle.ApplyAsync(document.WithSyntaxRoot(root), cancellationToken).ConfigureAwait(false);
         }
 
         private static SyntaxNode? FindTarget(SyntaxNode root, Diagnostic diagnostic, string kind)
@@ -243,25 +243,78 @@ namespace OverlappedAnalyzers.CodeFixes
 
         /// <summary>
         /// Appends <c>if (allocated) { free; reset; }</c> to Dispose: idempotent, so a second Dispose frees nothing twice.
-        /// Laid out by hand (not by the formatter) so one fix at a time and Fix All give the same text.
+        /// Laid out by hand (not by the formatter) so one fix at a time and Fix All give the same text: indented like the
+        /// body's statements, and a one-line body (<c>public void Dispose() { }</c>) opened onto lines in the brace style
+        /// of the type's other methods.
         /// </summary>
         private static SyntaxNode FreeInDispose(SyntaxNode root, MethodDeclarationSyntax dispose, string allocatedTest, string free, string reset, string newLine)
         {
             var body = dispose.Body!;
             var eol = newLine;
-            var outer = string.Concat(body.OpenBraceToken.LeadingTrivia.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Select(t => t.ToString()));
-            var indent = outer + "    ";
+            var memberIndentation = Layout.LineIndentation(dispose);
+            var unit = Layout.IndentationUnit(dispose.Parent as TypeDeclarationSyntax, memberIndentation);
+            var onOneLine = !Layout.OnOwnLine(body.CloseBraceToken);
+            var indent = !onOneLine && body.Statements.Count > 0 && Layout.OnOwnLine(body.Statements[0].GetFirstToken())
+                ? Layout.LineIndentation(body.Statements[0])
+                : (onOneLine ? memberIndentation : Layout.LineIndentation(body.CloseBraceToken)) + unit;
             var text = indent + "if (" + allocatedTest + ")" + eol
                 + indent + "{" + eol
-                + indent + "    " + free + eol
-                + (reset.Length > 0 ? indent + "    " + reset + eol : string.Empty)
+                + indent + unit + free + eol
+                + (reset.Length > 0 ? indent + unit + reset + eol : string.Empty)
                 + indent + "}" + eol;
-            var guard = SyntaxFactory.ParseStatement(text);
-            return root.ReplaceNode(body, body.AddStatements(guard));
+            var guard = Annotated(SyntaxFactory.ParseStatement(text));
+            if (!onOneLine)
+            {
+                return root.ReplaceNode(body, body.AddStatements(guard));
+            }
+
+            var allman = Layout.BracesOnOwnLine(dispose.Parent as TypeDeclarationSyntax);
+            var statements = body.Statements
+                .Select(s => s.WithLeadingTrivia(SyntaxFactory.Whitespace(indent)).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)))
+                .Append(guard);
+            var block = SyntaxFactory.Block(
+                SyntaxFactory.Token(SyntaxKind.OpenBraceToken).WithLeadingTrivia(allman ? SyntaxFactory.TriviaList(SyntaxFactory.EndOfLine(eol), SyntaxFactory.Whitespace(memberIndentation)) : SyntaxFactory.TriviaList(SyntaxFactory.Space)).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)),
+                SyntaxFactory.List(statements),
+                SyntaxFactory.Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(SyntaxFactory.Whitespace(memberIndentation)).WithTrailingTrivia(body.CloseBraceToken.TrailingTrivia));
+            var before = body.OpenBraceToken.GetPreviousToken();
+            var rewritten = dispose.ReplaceToken(before, before.WithTrailingTrivia(before.TrailingTrivia.Where(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia))));
+            rewritten = rewritten.WithBody(block);
+            return root.ReplaceNode(dispose, rewritten);
         }
 
+        /// <summary>
+        /// <c>private readonly GCHandle m_pin;</c> → <c>private GCHandle m_pin;</c>. Freeing a readonly struct field calls
+        /// Free() on a defensive copy: the field keeps its handle, IsAllocated stays true and a second Dispose frees it again.
+        /// </summary>
+        private static SyntaxNode DropReadonly(SyntaxNode root, SyntaxAnnotation disposeAnnotation, string fieldName)
+        {
+            var type = root.GetAnnotatedNodes(disposeAnnotation).FirstOrDefault()?.Parent as TypeDeclarationSyntax;
+            var field = type?.Members.OfType<FieldDeclarationSyntax>().FirstOrDefault(f =>
+                f.Modifiers.Any(SyntaxKind.ReadOnlyKeyword) && f.Declaration.Variables.Count == 1 && f.Declaration.Variables[0].Identifier.ValueText == fieldName);
+            if (field is null)
+            {
+                return root;
+            }
+
+            var index = field.Modifiers.IndexOf(SyntaxKind.ReadOnlyKeyword);
+            var keyword = field.Modifiers[index];
+            var modifiers = field.Modifiers.RemoveAt(index);
+            if (index == 0)
+            {
+                // The keyword's leading trivia (indentation, comments) moves to what now starts the declaration.
+                var rewritten = field.WithModifiers(modifiers);
+                var first = rewritten.GetFirstToken();
+                return root.ReplaceNode(field, rewritten.ReplaceToken(first, first.WithLeadingTrivia(keyword.LeadingTrivia)));
+            }
+
+            return root.ReplaceNode(field, field.WithModifiers(modifiers));
+        }
+
+        private static T Annotated<T>(T node)
+            where T : SyntaxNode => node.WithAdditionalAnnotations(Simplifier.Annotation);
+
         private static StatementSyntax Statement(string text, string newLine) =>
-            SyntaxFactory.ParseStatement(text).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine));
+            Annotated(SyntaxFactory.ParseStatement(text)).WithTrailingTrivia(SyntaxFactory.ElasticEndOfLine(newLine));
 
         private static bool Mentions(SyntaxNode node, string name) =>
             node.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name);
@@ -271,7 +324,5 @@ namespace OverlappedAnalyzers.CodeFixes
             && invocation.Expression is MemberAccessExpressionSyntax access
             && FreeNames.Contains(access.Name.Identifier.ValueText)
             && Mentions(invocation, name);
-
-        private static string Simplify(string text, bool hasUsingSystem) => hasUsingSystem ? text.Replace("System.IntPtr", "IntPtr").Replace("System.UIntPtr", "UIntPtr") : text;
     }
 }

@@ -30,9 +30,12 @@ namespace OverlappedAnalyzers.CodeFixes
                 var indentation = Indentation(anchor);
                 if (before)
                 {
-                    // The anchor's comments move up with the new first statement; the anchor keeps its indentation.
-                    var first = inserted.WithLeadingTrivia(anchor.GetLeadingTrivia()).WithTrailingTrivia(endOfLine);
-                    return root.ReplaceNode(anchor, new SyntaxNode[] { first, anchor.WithLeadingTrivia(indentation) });
+                    // A comment describes the statement it precedes, so it stays with the anchor: the new statement takes
+                    // the blank lines above the comment and the anchor's indentation. Under a directive (#if) the anchor's
+                    // whole leading trivia stays above both, so the new statement is compiled exactly when the anchor is.
+                    var (above, anchorLeading) = SplitAtComment(anchor.GetLeadingTrivia());
+                    var first = inserted.WithLeadingTrivia(above.AddRange(indentation)).WithTrailingTrivia(endOfLine);
+                    return root.ReplaceNode(anchor, new SyntaxNode[] { first, anchor.WithLeadingTrivia(anchorLeading) });
                 }
 
                 var second = inserted.WithLeadingTrivia(indentation).WithTrailingTrivia(anchor.GetTrailingTrivia());
@@ -50,6 +53,46 @@ namespace OverlappedAnalyzers.CodeFixes
             return root.ReplaceNode(anchor, block);
         }
 
+        /// <summary>
+        /// Splits a statement's leading trivia into what goes above an inserted statement and what the statement keeps:
+        /// without comments, everything but the indentation goes above; with comments, the lines from the first comment on
+        /// stay with the statement; with a directive, everything goes above.
+        /// </summary>
+        private static (SyntaxTriviaList Above, SyntaxTriviaList Kept) SplitAtComment(SyntaxTriviaList leading)
+        {
+            var whitespace = leading.Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Count();
+            var indentation = SyntaxFactory.TriviaList(leading.Skip(leading.Count - whitespace));
+            if (leading.Any(t => t.IsDirective))
+            {
+                return (SyntaxFactory.TriviaList(leading.Take(leading.Count - whitespace)), indentation);
+            }
+
+            var firstComment = -1;
+            for (var i = 0; i < leading.Count; i++)
+            {
+                if (leading[i].IsKind(SyntaxKind.SingleLineCommentTrivia) || leading[i].IsKind(SyntaxKind.MultiLineCommentTrivia)
+                    || leading[i].IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || leading[i].IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia))
+                {
+                    firstComment = i;
+                    break;
+                }
+            }
+
+            if (firstComment < 0)
+            {
+                return (SyntaxFactory.TriviaList(leading.Take(leading.Count - whitespace)), indentation);
+            }
+
+            // The comment's own line starts after the end of line before it (or at the start of the trivia).
+            var lineStart = firstComment;
+            while (lineStart > 0 && leading[lineStart - 1].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                lineStart--;
+            }
+
+            return (SyntaxFactory.TriviaList(leading.Take(lineStart)), SyntaxFactory.TriviaList(leading.Skip(lineStart)));
+        }
+
         private static SyntaxTriviaList Indentation(SyntaxNode node)
         {
             var leading = node.GetLeadingTrivia();
@@ -58,10 +101,6 @@ namespace OverlappedAnalyzers.CodeFixes
         }
 
         /// <summary>The document's own line ending, so a fix never mixes \r\n and \n.</summary>
-        public static SyntaxTrivia EndOfLine(SyntaxNode root)
-        {
-            var existing = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            return existing.IsKind(SyntaxKind.EndOfLineTrivia) ? existing : SyntaxFactory.CarriageReturnLineFeed;
-        }
+        public static SyntaxTrivia EndOfLine(SyntaxNode root) => SyntaxFactory.EndOfLine(DocumentStyle.EndOfLine(root));
     }
 }

@@ -38,6 +38,12 @@ namespace OverlappedAnalyzers.Rules
         /// <summary>Diagnostic property (Dispose fix, optional): the statement that forgets the freed pointer.</summary>
         public const string ResetProperty = "Reset";
 
+        /// <summary>
+        /// Diagnostic property, with <see cref="FreeInDisposeFix"/>: the field is <c>readonly</c> and the fix drops the modifier.
+        /// Freeing a readonly struct field frees a defensive copy: the field would still look allocated and a second Dispose would free it again.
+        /// </summary>
+        public const string DropReadonlyProperty = "DropReadonly";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.OVL003, Descriptors.OVL005);
 
         public override void Initialize(AnalysisContext context)
@@ -243,8 +249,14 @@ namespace OverlappedAnalyzers.Rules
             var site = leak.Site;
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
             var member = site.Holder!;
-            if (leak.Reason == LeakReason.NeverFreedInType && HasDispose(type) && !member.IsStatic && IsWritable(member) && site.HolderType != null)
+            var dropReadonly = IsReadonlyFieldBesideAllocation(member, site.Operation.Syntax.SyntaxTree, type);
+            if (leak.Reason == LeakReason.NeverFreedInType && HasDispose(type) && !member.IsStatic && (IsWritable(member) || dropReadonly) && site.HolderType != null)
             {
+                if (dropReadonly)
+                {
+                    properties[DropReadonlyProperty] = "true";
+                }
+
                 properties[FixProperty] = FreeInDisposeFix;
                 properties[HolderProperty] = member.Name;
                 properties[FreeStatementProperty] = NativeAllocations.FreeStatement(site.Family, member.Name, site.HolderType, site.Operation.Syntax);
@@ -258,6 +270,13 @@ namespace OverlappedAnalyzers.Rules
         private static bool HasDispose(INamedTypeSymbol type) =>
             type.GetMembers("Dispose").OfType<IMethodSymbol>().Any(m => m.Parameters.IsEmpty && !m.IsStatic && m.DeclaringSyntaxReferences.Length == 1
                 && m.DeclaringSyntaxReferences[0].GetSyntax() is MethodDeclarationSyntax { Body: not null });
+
+        /// <summary>A <c>readonly</c> field declared alone, in the tree the fix edits, of a type that is not a readonly struct.</summary>
+        private static bool IsReadonlyFieldBesideAllocation(ISymbol member, SyntaxTree tree, INamedTypeSymbol type) =>
+            member is IFieldSymbol { IsReadOnly: true, IsConst: false, DeclaringSyntaxReferences.Length: 1 } field
+            && !type.IsReadOnly
+            && field.DeclaringSyntaxReferences[0].SyntaxTree == tree
+            && field.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1, Parent: FieldDeclarationSyntax } };
 
         private static bool IsWritable(ISymbol member) => member switch
         {

@@ -30,6 +30,12 @@ namespace OverlappedAnalyzers.Rules
         /// <summary>Diagnostic property, present when the overlapped type has no Complete() to call yet.</summary>
         public const string AddCompleteProperty = "AddComplete";
 
+        /// <summary>Diagnostic property, with <see cref="AddCompleteProperty"/>: the in-progress flag the added Complete() clears.</summary>
+        public const string CompleteFlagProperty = "CompleteFlag";
+
+        /// <summary>Diagnostic property, present when no code fix is offered: why (shown in SARIF logs as a custom property).</summary>
+        public const string NoFixReasonProperty = "NoFixReason";
+
         /// <summary>Diagnostic property: the code-fix title, e.g. "Complete 'm_inOverlapped' before throwing".</summary>
         public const string FixTitleProperty = "FixTitle";
 
@@ -98,13 +104,13 @@ namespace OverlappedAnalyzers.Rules
                     {
                         FindingKind.WrongOverlapped => WrongOverlapped(finding, effects),
                         FindingKind.StartedAfterIoCall => StartedAfterIoCall(finding),
-                        _ => NotCompleted(finding),
+                        _ => NotCompleted(finding, context.CancellationToken),
                     });
                 }
             }
         }
 
-        private static Diagnostic NotCompleted(PendingFinding finding)
+        private static Diagnostic NotCompleted(PendingFinding finding, System.Threading.CancellationToken cancellationToken)
         {
             var receiver = finding.Receiver;
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();
@@ -114,6 +120,8 @@ namespace OverlappedAnalyzers.Rules
             if (receiver.Kind == PairKind.StartOperationConvention && !OperationPairs.HasCompleteMethod(receiver.Type))
             {
                 properties[AddCompleteProperty] = "true";
+                var flag = InProgressFlag.Find(receiver.FirstSite.Call.TargetMethod, cancellationToken);
+                properties[flag.Name != null ? CompleteFlagProperty : NoFixReasonProperty] = flag.Name ?? flag.NoFixReason;
             }
 
             return Diagnostic.Create(

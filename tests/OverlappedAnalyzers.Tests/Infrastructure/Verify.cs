@@ -15,6 +15,11 @@ namespace OverlappedAnalyzers.Tests.Infrastructure
         /// <summary>Runs the analyzer on <paramref name="source"/> (markup marks expected diagnostics) plus the shared overlapped sources.</summary>
         public static Task DiagnosticsAsync(string source, string? editorConfig = null, bool allowUnsafe = false, params DiagnosticResult[] expected)
         {
+            if (CaseRecorder.TryRecord(new[] { ("Test0.cs", source), ("Overlapped.cs", TestSources.Overlapped) }, editorConfig, allowUnsafe, expected.Length > 0))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
             {
                 TestCode = source,
@@ -53,6 +58,11 @@ namespace OverlappedAnalyzers.Tests.Infrastructure
     {
         public static Task FixAsync(string source, string fixedSource, string? editorConfig = null, bool allowUnsafe = false, int? codeActionIndex = null, string? equivalenceKey = null)
         {
+            if (CaseRecorder.TryRecord(new[] { ("Test0.cs", source), ("Overlapped.cs", TestSources.Overlapped) }, editorConfig, allowUnsafe))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = Create(source, fixedSource, editorConfig, allowUnsafe);
             test.CodeActionIndex = codeActionIndex;
             test.CodeActionEquivalenceKey = equivalenceKey;

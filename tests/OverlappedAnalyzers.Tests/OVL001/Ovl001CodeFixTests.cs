@@ -22,7 +22,7 @@ using ThreadPoolBoundHandle = System.Threading.ThreadPoolBoundHandle;
             Verify<SyncFailureAnalyzer, CompleteBeforeExitCodeFixProvider>.FixAsync(Usings + before, Usings + after, editorConfig, allowUnsafe);
 
         [Fact]
-        public Task CompleteBeforeThrow_KeepsTheCommentAboveTheThrow() => Fix(@"
+        public Task CompleteBeforeThrow_GoesAboveTheCommentThatDescribesTheThrow() => Fix(@"
 class Socket
 {
     private readonly Overlapped m_inOverlapped = new Overlapped();
@@ -55,8 +55,8 @@ class Socket
             socketError = (SocketError)Marshal.GetLastWin32Error();
             if (socketError != SocketError.IOPending)
             {
-                // the request never reached the driver
                 m_inOverlapped.Complete();
+                // the request never reached the driver
                 throw new SocketException((int)socketError);
             }
         }

@@ -123,5 +123,54 @@ class C
 }";
             return Verify<HandleLeakAnalyzer, HandleLeakCodeFixProvider>.FixAsync(source, source);
         }
+
+        [Fact]
+        public Task ReadonlyFieldNeverFreed_FreesInDispose_AndDropsReadonly() => Verify<HandleLeakAnalyzer, HandleLeakCodeFixProvider>.FixAsync(@"
+using System;
+using System.Runtime.InteropServices;
+
+class Pinned : IDisposable
+{
+    // pinned for the socket's lifetime
+    private readonly GCHandle m_pin;
+    readonly GCHandle m_self;
+
+    public Pinned(byte[] buffer)
+    {
+        m_pin = {|OVL003:GCHandle.Alloc(buffer, GCHandleType.Pinned)|};
+        m_self = {|OVL003:GCHandle.Alloc(this)|};
+    }
+
+    public void Dispose()
+    {
+    }
+}", @"
+using System;
+using System.Runtime.InteropServices;
+
+class Pinned : IDisposable
+{
+    // pinned for the socket's lifetime
+    private GCHandle m_pin;
+    GCHandle m_self;
+
+    public Pinned(byte[] buffer)
+    {
+        m_pin = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+        m_self = GCHandle.Alloc(this);
+    }
+
+    public void Dispose()
+    {
+        if (m_pin.IsAllocated)
+        {
+            m_pin.Free();
+        }
+        if (m_self.IsAllocated)
+        {
+            m_self.Free();
+        }
+    }
+}");
     }
 }

@@ -1,9 +1,11 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using OverlappedAnalyzers.CodeFixes;
 using OverlappedAnalyzers.Rules;
+using OverlappedAnalyzers.Tests.Infrastructure;
 
 namespace OverlappedAnalyzers.Tests.OVL004
 {
@@ -15,6 +17,11 @@ namespace OverlappedAnalyzers.Tests.OVL004
     {
         public static Task DiagnosticsAsync(params string[] sources)
         {
+            if (CaseRecorder.TryRecord(sources.Select((s, i) => ("File" + i + ".cs", s)), null, false))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = new CSharpAnalyzerTest<DisposeAnalyzer, DefaultVerifier>
             {
                 ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
@@ -29,6 +36,11 @@ namespace OverlappedAnalyzers.Tests.OVL004
 
         public static Task DiagnosticsAsync(string source, params DiagnosticResult[] expected)
         {
+            if (CaseRecorder.TryRecord(new[] { ("Test0.cs", source) }, null, false, expected.Length > 0))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = new CSharpAnalyzerTest<DisposeAnalyzer, DefaultVerifier>
             {
                 TestCode = source,
@@ -53,6 +65,11 @@ namespace OverlappedAnalyzers.Tests.OVL004
         /// <summary>Exact fixed code; the framework also checks Fix All in document, project and solution scope.</summary>
         public static Task FixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
         {
+            if (CaseRecorder.TryRecord(new[] { ("Test0.cs", source) }, null, false, expected.Length > 0))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = new CSharpCodeFixTest<DisposeAnalyzer, DisposeCodeFixProvider, DefaultVerifier>
             {
                 TestCode = source,
@@ -73,6 +90,11 @@ namespace OverlappedAnalyzers.Tests.OVL004
         /// <summary>Several documents before and after (partial owner split across files).</summary>
         public static Task FixAsync(string[] sources, string[] fixedSources)
         {
+            if (CaseRecorder.TryRecord(sources.Select((s, i) => ("File" + i + ".cs", s)), null, false))
+            {
+                return Task.CompletedTask;
+            }
+
             var test = new CSharpCodeFixTest<DisposeAnalyzer, DisposeCodeFixProvider, DefaultVerifier>
             {
                 ReferenceAssemblies = ReferenceAssemblies.Net.Net80,

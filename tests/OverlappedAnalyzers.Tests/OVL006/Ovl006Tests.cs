@@ -132,7 +132,7 @@ class Socket
 }");
 
         [Fact]
-        public Task Fix_MovesTheStartBeforeTheCall_FixAllInDocument() => Verify<SyncFailureAnalyzer, MoveStartBeforeCallCodeFixProvider>.FixAsync(Usings + @"
+        public Task Fix_MovesTheStartBeforeTheCall_TheCallKeepsItsComment_FixAllInDocument() => Verify<SyncFailureAnalyzer, MoveStartBeforeCallCodeFixProvider>.FixAsync(Usings + @"
 class Socket
 {
     private readonly Overlapped m_in = new Overlapped();
@@ -161,8 +161,8 @@ class Socket
 
     public void Receive()
     {
-        // hand the buffer to the kernel
         m_in.StartOperation(OperationType.Receive);
+        // hand the buffer to the kernel
         var error = UnsafeMethods.WSARecv(IntPtr.Zero, IntPtr.Zero, m_in.Address);
         Console.WriteLine(error);
     }

@@ -1,0 +1,26 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace AsyncIoLike
+{
+    /// <summary>Pins a receive buffer for the life of the socket.</summary>
+    internal sealed class PinnedBuffer : IDisposable
+    {
+        private GCHandle m_handle;
+
+        public PinnedBuffer(byte[] buffer)
+        {
+            m_handle = GCHandle.Alloc(buffer, GCHandleType.Pinned);
+        }
+
+        public IntPtr Address => m_handle.AddrOfPinnedObject();
+
+        public void Dispose()
+        {
+            if (m_handle.IsAllocated)
+            {
+                m_handle.Free();
+            }
+        }
+    }
+}
