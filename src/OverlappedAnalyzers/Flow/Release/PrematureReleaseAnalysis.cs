@@ -32,7 +32,8 @@ namespace OverlappedAnalyzers.Flow.Release
         private readonly SiteReleases releases;
         private readonly ReleaseFacts facts;
         private readonly ReceiverResolver resolver;
-        private readonly byte[]?[] entryStates;
+        private readonly FlagLocals flagLocals;
+        private readonly Dictionary<int, byte[]>?[] entryStates;
         private readonly SortedSet<int> worklist = new SortedSet<int>();
         private readonly Dictionary<ControlFlowRegion, ImmutableArray<IInvocationOperation>> finallyCalls = new Dictionary<ControlFlowRegion, ImmutableArray<IInvocationOperation>>();
         private readonly Dictionary<SyntaxNode, PrematureReleaseFinding> findings = new Dictionary<SyntaxNode, PrematureReleaseFinding>();
@@ -52,7 +53,8 @@ namespace OverlappedAnalyzers.Flow.Release
                 siteOfCall[site.Call] = site;
             }
 
-            entryStates = new byte[]?[graph.Blocks.Length];
+            flagLocals = FlagLocals.Create(graph, resolver.Captures);
+            entryStates = new Dictionary<int, byte[]>?[graph.Blocks.Length];
         }
 
         public static ImmutableArray<PrematureReleaseFinding> Analyze(ControlFlowGraph graph, ReleaseFacts facts, OperationPairs pairs, CancellationToken cancellationToken, WorkMeter? meter = null)
@@ -72,18 +74,18 @@ namespace OverlappedAnalyzers.Flow.Release
         private void Run(CancellationToken cancellationToken)
         {
             var initial = new byte[sites.Length];
-            JoinInto(0, initial);
+            JoinInto(0, FlagLocals.Unknown, initial);
             foreach (var block in graph.Blocks)
             {
                 var region = block.EnclosingRegion;
                 if (region.FirstBlockOrdinal == block.Ordinal && region.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.Finally or ControlFlowRegionKind.Filter or ControlFlowRegionKind.FilterAndHandler)
                 {
-                    JoinInto(block.Ordinal, initial);
+                    JoinInto(block.Ordinal, FlagLocals.Unknown, initial);
                 }
             }
 
-            // Unions of three bits per call only grow: the fixed point is reached; the budget guards a bug.
-            var budget = (graph.Blocks.Length + 1) * 64;
+            // Unions of three bits per call only grow, per flag valuation: the fixed point is reached; the budget guards a bug.
+            var budget = (graph.Blocks.Length + 1) * 64 * (flagLocals.Count + 1);
             while (worklist.Count > 0 && budget-- > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -107,12 +109,23 @@ namespace OverlappedAnalyzers.Flow.Release
         private void Process(BasicBlock block, CancellationToken cancellationToken)
         {
             meter?.Visit(nameof(PrematureReleaseAnalysis), graph);
-            var entry = entryStates[block.Ordinal];
-            if (entry is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
+            var entries = entryStates[block.Ordinal];
+            if (entries is null || block.Kind == BasicBlockKind.Exit || !block.IsReachable)
             {
                 return;
             }
 
+            // One state per valuation of the graph's bool flags (FlagLocals): "if (err == WSAECONNRESET) failed = true;
+            // ... if (failed) Free(ov);" frees on a path known not pending, not on the joined one. Processing may add
+            // valuations to this very block (a loop back edge): iterate over a snapshot, in a fixed order.
+            foreach (var entry in entries.Count == 1 ? entries.ToArray() : entries.OrderBy(e => e.Key).ToArray())
+            {
+                Process(block, entry.Key, entry.Value, cancellationToken);
+            }
+        }
+
+        private void Process(BasicBlock block, int valuation, byte[] entry, CancellationToken cancellationToken)
+        {
             var state = (byte[])entry.Clone();
             foreach (var operation in EvaluationOrder.PostOrder(block))
             {
@@ -120,7 +133,7 @@ namespace OverlappedAnalyzers.Flow.Release
                 if (operation is IInvocationOperation call && Apply(call, state) is { } throwingCall)
                 {
                     // [DoesNotReturn] or a helper that always throws: the path leaves here, as by a throw.
-                    LeaveByException(block, state, null, ExitLocator.DoesNotReturnSyntax(throwingCall));
+                    LeaveByException(block, valuation, state, null, ExitLocator.DoesNotReturnSyntax(throwingCall));
                     return;
                 }
 
@@ -130,16 +143,17 @@ namespace OverlappedAnalyzers.Flow.Release
                 }
             }
 
+            valuation = flagLocals.AfterBlock(block.Ordinal, valuation);
             var fallThrough = block.FallThroughSuccessor;
             if (fallThrough?.Semantics == ControlFlowBranchSemantics.Throw)
             {
-                LeaveByException(block, state, ExceptionRegions.ThrownType(block.BranchValue), ExitLocator.ThrowSyntax(block));
+                LeaveByException(block, valuation, state, ExceptionRegions.ThrownType(block.BranchValue), ExitLocator.ThrowSyntax(block));
                 return;
             }
 
             if (fallThrough?.Semantics == ControlFlowBranchSemantics.Rethrow)
             {
-                LeaveByException(block, state, ExceptionRegions.HandlerExceptionType(block), ExitLocator.RethrowSyntax(block, graph));
+                LeaveByException(block, valuation, state, ExceptionRegions.HandlerExceptionType(block), ExitLocator.RethrowSyntax(block, graph));
                 return;
             }
 
@@ -147,12 +161,21 @@ namespace OverlappedAnalyzers.Flow.Release
             {
                 var (whenTrue, whenFalse) = Branch(block.BranchValue, state);
                 var conditionalIsTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                Follow(block, conditional, conditionalIsTrue ? whenTrue : whenFalse);
-                Follow(block, fallThrough, conditionalIsTrue ? whenFalse : whenTrue);
+                var conditionalValuation = valuation;
+                if (flagLocals.TryRefine(block, conditionalIsTrue, resolver.Captures, ref conditionalValuation))
+                {
+                    Follow(block, conditionalValuation, conditional, conditionalIsTrue ? whenTrue : whenFalse);
+                }
+
+                var fallThroughValuation = valuation;
+                if (flagLocals.TryRefine(block, !conditionalIsTrue, resolver.Captures, ref fallThroughValuation))
+                {
+                    Follow(block, fallThroughValuation, fallThrough, conditionalIsTrue ? whenFalse : whenTrue);
+                }
             }
             else
             {
-                Follow(block, fallThrough, state);
+                Follow(block, valuation, fallThrough, state);
             }
         }
 
@@ -279,7 +302,7 @@ namespace OverlappedAnalyzers.Flow.Release
             _ => flags,
         };
 
-        private void Follow(BasicBlock block, ControlFlowBranch? branch, byte[] state)
+        private void Follow(BasicBlock block, int valuation, ControlFlowBranch? branch, byte[] state)
         {
             if (branch is null || ConstantBranches.IsNeverTaken(block, branch))
             {
@@ -297,11 +320,11 @@ namespace OverlappedAnalyzers.Flow.Release
 
             if (branch.Destination is { } destination)
             {
-                JoinInto(destination.Ordinal, state);
+                JoinInto(destination.Ordinal, valuation, state);
             }
         }
 
-        private void LeaveByException(BasicBlock block, byte[] state, ITypeSymbol? thrownType, SyntaxNode? throwSyntax)
+        private void LeaveByException(BasicBlock block, int valuation, byte[] state, ITypeSymbol? thrownType, SyntaxNode? throwSyntax)
         {
             var route = ExceptionRegions.Route(block, thrownType);
             if (route.LeavesMethod && throwSyntax != null)
@@ -325,7 +348,7 @@ namespace OverlappedAnalyzers.Flow.Release
 
             foreach (var handler in route.Handlers)
             {
-                JoinInto(handler.FirstBlockOrdinal, state);
+                JoinInto(handler.FirstBlockOrdinal, valuation, state);
             }
         }
 
@@ -390,12 +413,12 @@ namespace OverlappedAnalyzers.Flow.Release
             }
         }
 
-        private void JoinInto(int ordinal, byte[] state)
+        private void JoinInto(int ordinal, int valuation, byte[] state)
         {
-            var existing = entryStates[ordinal];
-            if (existing is null)
+            var entries = entryStates[ordinal] ??= new Dictionary<int, byte[]>();
+            if (!entries.TryGetValue(valuation, out var existing))
             {
-                entryStates[ordinal] = (byte[])state.Clone();
+                entries[valuation] = (byte[])state.Clone();
                 worklist.Add(ordinal);
                 return;
             }
