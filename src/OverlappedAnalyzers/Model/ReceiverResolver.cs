@@ -93,28 +93,7 @@ namespace OverlappedAnalyzers.Model
         }
 
         /// <summary>Looks through conversions, parentheses and flow captures.</summary>
-        public IOperation? Unwrap(IOperation? operation)
-        {
-            for (var depth = 0; depth < MaxDepth && operation != null; depth++)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    case IFlowCaptureReferenceOperation:
-                        operation = captures.Resolve(operation);
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
-
-            return operation;
-        }
+        public IOperation? Unwrap(IOperation? operation) => captures.Unwrap(operation);
 
         private void CollectLocalWrites(IOperation root)
         {

@@ -10,6 +10,9 @@ namespace OverlappedAnalyzers.Flow.Engine
     /// </summary>
     internal sealed class CaptureMap
     {
+        /// <summary>Bounds <see cref="Unwrap"/>: a 10,000-term expression must not make it walk forever.</summary>
+        private const int MaxUnwrapDepth = 64;
+
         private readonly Dictionary<CaptureId, IFlowCaptureOperation?> captures = new Dictionary<CaptureId, IFlowCaptureOperation?>();
         private readonly ControlFlowGraph graph;
         private ErrorValues? errorValues;
@@ -44,6 +47,30 @@ namespace OverlappedAnalyzers.Flow.Engine
                 }
 
                 operation = capture.Value;
+            }
+
+            return operation;
+        }
+
+        /// <summary>Looks through conversions, parentheses and flow captures to the value they carry.</summary>
+        public Microsoft.CodeAnalysis.IOperation? Unwrap(Microsoft.CodeAnalysis.IOperation? operation)
+        {
+            for (var depth = 0; depth < MaxUnwrapDepth && operation != null; depth++)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        break;
+                    case IParenthesizedOperation parenthesized:
+                        operation = parenthesized.Operand;
+                        break;
+                    case IFlowCaptureReferenceOperation:
+                        operation = Resolve(operation);
+                        break;
+                    default:
+                        return operation;
+                }
             }
 
             return operation;

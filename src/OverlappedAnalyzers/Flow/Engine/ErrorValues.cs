@@ -52,7 +52,7 @@ namespace OverlappedAnalyzers.Flow.Engine
         /// <summary>True when <paramref name="value"/> (conversions and flow captures already looked through or not) is an error value.</summary>
         public bool IsErrorValue(IOperation? value)
         {
-            value = Unwrap(value);
+            value = captures.Unwrap(value);
             if (value is ILocalReferenceOperation local)
             {
                 if (!errorLocals.TryGetValue(local.Local, out var known))
@@ -74,7 +74,7 @@ namespace OverlappedAnalyzers.Flow.Engine
         /// </summary>
         public CallResult CallResultOf(IOperation? value)
         {
-            value = Unwrap(value);
+            value = captures.Unwrap(value);
             if (value is ILocalReferenceOperation local)
             {
                 if (!resultLocals.TryGetValue(local.Local, out var known))
@@ -101,7 +101,7 @@ namespace OverlappedAnalyzers.Flow.Engine
 
         private bool IsErrorValue(IOperation? value, int depth, HashSet<ILocalSymbol>? visited)
         {
-            value = Unwrap(value);
+            value = captures.Unwrap(value);
             if (value is null || depth > MaxDepth)
             {
                 return false;
@@ -158,7 +158,7 @@ namespace OverlappedAnalyzers.Flow.Engine
 
         private CallResult CallResultOf(IOperation? value, int depth, HashSet<ILocalSymbol>? visited)
         {
-            value = Unwrap(value);
+            value = captures.Unwrap(value);
             if (value is null || depth > MaxDepth)
             {
                 return CallResult.None;
@@ -279,7 +279,7 @@ namespace OverlappedAnalyzers.Flow.Engine
 
         private void NoteCompared(IOperation value)
         {
-            switch (Unwrap(value))
+            switch (captures.Unwrap(value))
             {
                 case ILocalReferenceOperation local:
                     comparedWithPending.Add(local.Local);
@@ -315,28 +315,5 @@ namespace OverlappedAnalyzers.Flow.Engine
                 ulong ul => ul == FailureBranches.IoPending,
                 _ => false,
             };
-
-        private IOperation? Unwrap(IOperation? operation)
-        {
-            for (var depth = 0; depth < 32 && operation != null; depth++)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        break;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        break;
-                    case IFlowCaptureReferenceOperation:
-                        operation = captures.Resolve(operation);
-                        break;
-                    default:
-                        return operation;
-                }
-            }
-
-            return operation;
-        }
     }
 }

@@ -31,7 +31,7 @@ namespace OverlappedAnalyzers.Flow.Engine
         /// <summary>What the branch value being true, and being false, says about the error.</summary>
         public static (ErrorKnowledge WhenTrue, ErrorKnowledge WhenFalse) Evaluate(IOperation? condition, CaptureMap captures, int depth = 0)
         {
-            condition = Unwrap(condition, captures);
+            condition = captures.Unwrap(condition);
             if (condition is null || depth > 32)
             {
                 return (ErrorKnowledge.Unknown, ErrorKnowledge.Unknown);
@@ -66,7 +66,7 @@ namespace OverlappedAnalyzers.Flow.Engine
                     return matchesTrue ? tested : (tested.WhenFalse, tested.WhenTrue);
 
                 case IIsPatternOperation isPattern when IsErrorCandidate(isPattern.Value, captures):
-                    return Pattern(isPattern.Pattern, Unwrap(isPattern.Value, captures)!, captures, depth + 1);
+                    return Pattern(isPattern.Pattern, captures.Unwrap(isPattern.Value)!, captures, depth + 1);
 
                 case IInvocationOperation or ILocalReferenceOperation when condition.Type?.SpecialType == SpecialType.System_Boolean
                     && captures.ErrorValues.CallResultOf(condition) == CallResult.TrueOnSuccess:
@@ -189,14 +189,14 @@ namespace OverlappedAnalyzers.Flow.Engine
                 return false;
             }
 
-            value = Unwrap(candidateValue, captures);
+            value = captures.Unwrap(candidateValue);
             return value != null;
         }
 
         /// <summary>An error code is an integer or an enum (SocketError, a Win32 error enum); never a bool or a reference.</summary>
         private static bool IsErrorCandidate(IOperation operation, CaptureMap captures)
         {
-            var type = Unwrap(operation, captures)?.Type ?? operation.Type;
+            var type = captures.Unwrap(operation)?.Type ?? operation.Type;
             if (type is null)
             {
                 return false;
@@ -261,26 +261,6 @@ namespace OverlappedAnalyzers.Flow.Engine
                 case ushort us: value = us; return true;
                 default: return false;
             }
-        }
-
-        private static IOperation? Unwrap(IOperation? operation, CaptureMap captures)
-        {
-            for (var depth = 0; depth < 32 && operation != null; depth++)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        break;
-                    case IFlowCaptureReferenceOperation:
-                        operation = captures.Resolve(operation);
-                        break;
-                    default:
-                        return operation;
-                }
-            }
-
-            return operation;
         }
     }
 }

@@ -17,7 +17,7 @@ namespace OverlappedAnalyzers.Flow.Release
 
         public static (IoOutcome WhenTrue, IoOutcome WhenFalse) Evaluate(IOperation? condition, IoSite site, CaptureMap captures, int depth = 0)
         {
-            condition = Unwrap(condition, captures);
+            condition = captures.Unwrap(condition);
             if (condition is null || depth > MaxDepth)
             {
                 return (IoOutcome.None, IoOutcome.None);
@@ -65,12 +65,12 @@ namespace OverlappedAnalyzers.Flow.Release
         /// <summary>What <c>value == constant</c> being true (match) or false says, when value is the site's result.</summary>
         private static (IoOutcome OnMatch, IoOutcome OnNoMatch) Compare(IOperation value, IOperation constantOperand, IoSite site, CaptureMap captures)
         {
-            if (!IsResult(value, site, captures) || Unwrap(constantOperand, captures)?.ConstantValue is not { HasValue: true, Value: { } constant })
+            if (!IsResult(value, site, captures) || captures.Unwrap(constantOperand)?.ConstantValue is not { HasValue: true, Value: { } constant })
             {
                 return (IoOutcome.None, IoOutcome.None);
             }
 
-            var resultType = Unwrap(value, captures)?.Type;
+            var resultType = captures.Unwrap(value)?.Type;
             long number;
             switch (constant)
             {
@@ -99,32 +99,9 @@ namespace OverlappedAnalyzers.Flow.Release
 
         private static bool IsResult(IOperation? value, IoSite site, CaptureMap captures)
         {
-            value = Unwrap(value, captures);
+            value = captures.Unwrap(value);
             return ReferenceEquals(value, site.Call)
                 || (value is ILocalReferenceOperation local && site.ResultLocal != null && SymbolEqualityComparer.Default.Equals(local.Local, site.ResultLocal));
-        }
-
-        private static IOperation? Unwrap(IOperation? operation, CaptureMap captures)
-        {
-            for (var depth = 0; depth < MaxDepth && operation != null; depth++)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        break;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        break;
-                    case IFlowCaptureReferenceOperation:
-                        operation = captures.Resolve(operation);
-                        break;
-                    default:
-                        return operation;
-                }
-            }
-
-            return operation;
         }
     }
 }
