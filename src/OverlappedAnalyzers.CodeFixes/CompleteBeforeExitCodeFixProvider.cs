@@ -23,9 +23,11 @@ namespace OverlappedAnalyzers.CodeFixes
     {
         internal const string EquivalenceKey = "OVL001.FinishBeforeExit";
 
+        private static readonly FixAllProvider FixAll = new SolutionEditFixAllProvider("Finish every started overlapped before its leaking exit", ApplyAsync);
+
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.OperationNotCompletedOnSyncFailure);
 
-        public override FixAllProvider GetFixAllProvider() => CompleteBeforeExitFixAllProvider.Instance;
+        public override FixAllProvider GetFixAllProvider() => FixAll;
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {

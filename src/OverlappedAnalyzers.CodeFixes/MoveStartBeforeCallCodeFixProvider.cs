@@ -27,9 +27,11 @@ namespace OverlappedAnalyzers.CodeFixes
     {
         private const string EquivalenceKey = "OVL006.MoveStartBeforeCall";
 
+        private static readonly FixAllProvider FixAll = new SolutionEditFixAllProvider("Start every operation before its native call", ApplyAsync);
+
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.OperationStartedAfterIoCall);
 
-        public override FixAllProvider GetFixAllProvider() => MoveStartFixAllProvider.Instance;
+        public override FixAllProvider GetFixAllProvider() => FixAll;
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
