@@ -45,7 +45,7 @@ namespace Dense.Sockets
 
             socket.UsePool(m_pool);
             socket.NoDelay = true;
-            socket.SetKeepAlive(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5));
+            socket.SetKeepAlive(TimeSpan.FromMilliseconds(30000), TimeSpan.FromMilliseconds(5000));
             socket.FrameReceived += (s, frame) => s.SendFrame(frame);
             socket.Received += (s, data) =>
             {
@@ -80,7 +80,7 @@ namespace Dense.Sockets
         public void Dispose()
         {
             m_port.Signal("stop");
-            m_thread.Join(TimeSpan.FromSeconds(5));
+            m_thread.Join(5000);
             m_listener.Dispose();
             lock (m_connections)
             {
