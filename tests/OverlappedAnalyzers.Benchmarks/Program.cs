@@ -42,6 +42,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         (bind, CFG, effects, path), --reps rounds (default 12) after 3 warm-up rounds; with --corpus naming
                         dense-200/dense-lib, on those (default 5 rounds), plus the per-type rules: each analyzer alone
                         through CompilationWithAnalyzers, and the binding/ControlFlowGraph.Create work their gates admit
+  --verdicts FILE       instead of the run: write every OVL diagnostic (id, location, message, additional locations,
+                        properties) of ovl-200, giant, dense-200 and dense-lib (or of --corpus) to FILE, sorted: a
+                        performance change must leave it byte-identical
   --latency             instead of the run: keystroke latency — one document's semantic diagnostics after an edit, compiler
                         vs no-op analyzer vs OVL (and each OVL analyzer alone), whole document and one member's span, on a
                         generated 2,000-line IOCP file and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15)
@@ -77,6 +80,17 @@ namespace OverlappedAnalyzers.Benchmarks
                     File.WriteAllText(options.Out, latency);
                 }
 
+                return 0;
+            }
+
+            if (options.Verdicts != null)
+            {
+                // Default: every corpus with overlapped code that builds in seconds; --corpus narrows or widens it.
+                var names = options.CorporaExplicit ? options.Corpora : new[] { "ovl-200", "giant", "dense-200", "dense-lib" };
+                var corpora = names.SelectMany(n => BuildCorpus(n, options.Seed, quick: false)).ToList();
+                string verdicts = await VerdictDump.RunAsync(corpora, AnalyzerSets.Ours(options.OvlAssembly)).ConfigureAwait(false);
+                File.WriteAllText(options.Verdicts, verdicts);
+                Console.WriteLine($"{verdicts.Count(c => c == '\n')} diagnostics written to {options.Verdicts}");
                 return 0;
             }
 
@@ -344,6 +358,9 @@ namespace OverlappedAnalyzers.Benchmarks
         public bool Quick { get; private set; }
         public bool Phases { get; private set; }
         public bool Latency { get; private set; }
+
+        /// <summary>--verdicts FILE: write every OVL diagnostic of the corpora (the no-verdict-change check of a performance change).</summary>
+        public string? Verdicts { get; private set; }
         public bool CorporaExplicit { get; private set; }
         public IReadOnlyList<string> Corpora { get; private set; } = AllCorpora;
         public IReadOnlyCollection<string> Configs { get; private set; } = AllConfigs.Except(OnlyWhenAsked).ToArray();
@@ -404,6 +421,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--out":
                         o.Out = Next();
+                        break;
+                    case "--verdicts":
+                        o.Verdicts = Next();
                         break;
                     case "--phases":
                         o.Phases = true;
