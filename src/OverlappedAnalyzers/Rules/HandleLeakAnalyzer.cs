@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -91,6 +92,15 @@ namespace OverlappedAnalyzers.Rules
                 context.RegisterOperationAction(initializer => AnalyzeInitializer(initializer, allocations, state), OperationKind.FieldInitializer, OperationKind.PropertyInitializer);
                 context.RegisterSymbolEndAction(end =>
                 {
+                    foreach (var deferred in state.TakeDeferredIfNeeded(end.CancellationToken))
+                    {
+                        // A block without an allocator has no local leak to report (no allocation site): only its member facts count.
+                        foreach (var result in Analyze(deferred.Model, deferred.CodeBlock, deferred.Method, allocations, lenders, type, candidates, state, deferred.Options, end.CancellationToken))
+                        {
+                            state.Add(result);
+                        }
+                    }
+
                     foreach (var leak in state.Decide())
                     {
                         end.ReportDiagnostic(FieldDiagnostic(leak, type));
@@ -121,23 +131,53 @@ namespace OverlappedAnalyzers.Rules
 
         private static void AnalyzeCodeBlock(CodeBlockAnalysisContext context, NativeAllocations allocations, SourceLenders lenders, INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates, TypeOwnership? state)
         {
-            var tree = context.CodeBlock.SyntaxTree;
-            var gate = state?.GateNames(context.CancellationToken) ?? NativeAllocations.GateNames;
-            if (!TextGate.ContainsAnyIdentifier(tree.GetText(context.CancellationToken), context.CodeBlock.Span, gate))
-            {
-                return;
-            }
-
             if (context.OwningSymbol is not IMethodSymbol method)
             {
                 return;
             }
 
+            var text = context.CodeBlock.SyntaxTree.GetText(context.CancellationToken);
+            var span = context.CodeBlock.Span;
+            if (!TextGate.ContainsAnyIdentifier(text, span, state?.AllocatingNames(context.CancellationToken) ?? NativeAllocations.GateNames))
+            {
+                // No allocator here: no local leak, no store. Only a member's fate can be read, and only if a member needs it.
+                if (state != null && TextGate.ContainsAnyIdentifier(text, span, state.MemberNames))
+                {
+                    state.Defer(new DeferredCodeBlock(context.SemanticModel, context.CodeBlock, method, context.Options));
+                }
+
+                return;
+            }
+
+            foreach (var result in Analyze(context.SemanticModel, context.CodeBlock, method, allocations, lenders, type, candidates, state, context.Options, context.CancellationToken))
+            {
+                foreach (var diagnostic in LocalDiagnostics(result))
+                {
+                    context.ReportDiagnostic(diagnostic);
+                }
+
+                state?.Add(result);
+            }
+        }
+
+        /// <summary>The ownership analysis of a code block's graph and of each of its local functions' and lambdas' graphs.</summary>
+        private static IEnumerable<OwnershipResult> Analyze(
+            SemanticModel model,
+            SyntaxNode codeBlock,
+            IMethodSymbol method,
+            NativeAllocations allocations,
+            SourceLenders lenders,
+            INamedTypeSymbol type,
+            ImmutableHashSet<ISymbol> candidates,
+            TypeOwnership? state,
+            AnalyzerOptions options,
+            CancellationToken cancellationToken)
+        {
             var isConstructor = method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor;
             var root = true;
-            foreach (var graph in GraphSource.ForCodeBlock(context.SemanticModel, context.CodeBlock, context.CancellationToken))
+            foreach (var graph in GraphSource.ForCodeBlock(model, codeBlock, cancellationToken))
             {
-                var result = OwnershipAnalysis.Analyze(
+                yield return OwnershipAnalysis.Analyze(
                     graph,
                     allocations,
                     type,
@@ -146,15 +186,9 @@ namespace OverlappedAnalyzers.Rules
                     isConstructor && root,
                     state is null ? static (_, _) => false : state.CalleeFrees,
                     lenders,
-                    context.CancellationToken,
-                    WorkMeter.Of(context.Options));
+                    cancellationToken,
+                    WorkMeter.Of(options));
                 root = false;
-                foreach (var diagnostic in LocalDiagnostics(result))
-                {
-                    context.ReportDiagnostic(diagnostic);
-                }
-
-                state?.Add(result);
             }
         }
 

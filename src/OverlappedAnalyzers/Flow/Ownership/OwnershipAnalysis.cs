@@ -48,6 +48,12 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 return result;
             }
 
+            if (effects.Sites.Count == 0 && candidateMembers.IsEmpty)
+            {
+                // Nothing allocated here and no member that could hold an allocation: no effect can matter.
+                return result;
+            }
+
             effects.CollectEffects();
             if (effects.Keys.Count == 0 && !effects.HasHelperCalls)
             {

@@ -86,7 +86,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>Finds every allocation of the graph and the holder it is stored in; discarded results are leaks at once.</summary>
         public void FindSites()
         {
-            var trackable = new TrackableLocals(graph, cancellationToken);
+            // Built on the first allocation stored in a local: most graphs store none, and the nested-function scan is not free.
+            TrackableLocals? trackable = null;
             foreach (var block in graph.Blocks)
             {
                 foreach (var operation in EvaluationOrder.PostOrder(block))
@@ -106,7 +107,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                             break;
 
                         case ValueUse.StoreLocal when target is ILocalReferenceOperation { Local: { IsRef: false } local }
-                                                 && trackable.IsTrackable(local):
+                                                 && (trackable ??= new TrackableLocals(graph, cancellationToken)).IsTrackable(local):
                             AddSite(operation, family, local, local.Type, KeyIndex(ReceiverKey.ForVariable(local), isMember: false));
                             allocationStores.Add(store!);
                             break;

@@ -46,26 +46,28 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly ConcurrentDictionary<AllocationFamily, bool> untargeted = new ConcurrentDictionary<AllocationFamily, bool>();
         private readonly ConcurrentDictionary<(IMethodSymbol Method, string Member), bool> freesCache = new ConcurrentDictionary<(IMethodSymbol, string), bool>(new MethodMemberComparer());
         private readonly INamedTypeSymbol type;
-        private ImmutableArray<string> gateNames;
+        private readonly ConcurrentQueue<DeferredCodeBlock> deferred = new ConcurrentQueue<DeferredCodeBlock>();
+        private ImmutableArray<string> allocatingNames;
 
         public TypeOwnership(INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates)
         {
             this.type = type;
             Candidates = candidates;
+            MemberNames = candidates.Select(c => c.Name).Distinct().ToImmutableArray();
         }
 
         public ImmutableHashSet<ISymbol> Candidates { get; }
 
         /// <summary>
-        /// Identifiers that make a member's code block relevant to the field analysis: allocators, the candidate
-        /// members, and the type's allocating helpers (so a caller that only calls <c>SetBuffer</c> is still seen).
+        /// Identifiers that make a member's code block able to allocate, so it is analyzed at once: the allocators and
+        /// the type's allocating helpers (a caller that only calls <c>SetBuffer</c> may still store what it returns
+        /// or overwrite what it stored).
         /// </summary>
-        public ImmutableArray<string> GateNames(CancellationToken cancellationToken)
+        public ImmutableArray<string> AllocatingNames(CancellationToken cancellationToken)
         {
-            if (gateNames.IsDefault)
+            if (allocatingNames.IsDefault)
             {
                 var names = new HashSet<string>(NativeAllocations.GateNames);
-                names.UnionWith(Candidates.Select(c => c.Name));
                 foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
                 {
                     foreach (var reference in method.DeclaringSyntaxReferences)
@@ -77,11 +79,79 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     }
                 }
 
-                ImmutableInterlocked.InterlockedInitialize(ref gateNames, names.ToImmutableArray());
+                ImmutableInterlocked.InterlockedInitialize(ref allocatingNames, names.ToImmutableArray());
             }
 
-            return gateNames;
+            return allocatingNames;
         }
+
+        /// <summary>
+        /// The candidate members' names: a code block that names one but no allocator (<see cref="AllocatingNames"/>)
+        /// can only free, hand on or overwrite them — facts that matter only for a member some block stored an
+        /// allocation in. Such blocks are <see cref="Defer">deferred</see> to symbol end.
+        /// </summary>
+        public ImmutableArray<string> MemberNames { get; }
+
+        /// <summary>Keeps a code block that names a candidate member but no allocator, for <see cref="TakeDeferredIfNeeded"/>.</summary>
+        public void Defer(DeferredCodeBlock block) => deferred.Enqueue(block);
+
+        /// <summary>
+        /// At symbol end: the deferred blocks whose facts <see cref="Decide"/> can read. It reports only members that
+        /// received an allocation, so a block matters only if it names such a member (a free, hand-on or overwrite of
+        /// it), calls a free of a stored family through a value it cannot name (an untargeted free), or calls a method
+        /// that stores — or, transitively, a method that does (the helper calls the caller and constructor questions
+        /// walk). None of these can happen without the name in the block's text. On a type whose handle fields never
+        /// receive an allocation (a socket's <c>IntPtr m_handle</c>), and for the methods of any type that touch none
+        /// of the stored members, nothing is graphed.
+        /// </summary>
+        public IReadOnlyList<DeferredCodeBlock> TakeDeferredIfNeeded(CancellationToken cancellationToken)
+        {
+            var taken = new List<DeferredCodeBlock>();
+            if (stores.IsEmpty)
+            {
+                return taken;
+            }
+
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var store in stores)
+            {
+                names.Add(store.Site.Holder!.Name);
+                names.Add(FreeNameOf(store.Site.Family));
+                if (store.Method != null)
+                {
+                    names.Add(store.Method.Name);
+                }
+            }
+
+            var waiting = deferred.ToList();
+            for (var grew = true; grew;)
+            {
+                grew = false;
+                var gate = names.ToImmutableArray();
+                for (var index = waiting.Count - 1; index >= 0; index--)
+                {
+                    var block = waiting[index];
+                    if (TextGate.ContainsAnyIdentifier(block.CodeBlock.SyntaxTree.GetText(cancellationToken), block.CodeBlock.Span, gate))
+                    {
+                        taken.Add(block);
+                        waiting.RemoveAt(index);
+                        grew |= names.Add(block.Method.Name);
+                    }
+                }
+            }
+
+            return taken;
+        }
+
+        /// <summary>The name of the call that frees <paramref name="family"/> (what an untargeted free of it is spelled with).</summary>
+        private static string FreeNameOf(AllocationFamily family) => family switch
+        {
+            AllocationFamily.TypedGCHandle => "Dispose",
+            AllocationFamily.HGlobal => "FreeHGlobal",
+            AllocationFamily.CoTaskMem => "FreeCoTaskMem",
+            AllocationFamily.AlignedNativeMemory => "AlignedFree",
+            _ => "Free",
+        };
 
         public void Add(OwnershipResult result)
         {
