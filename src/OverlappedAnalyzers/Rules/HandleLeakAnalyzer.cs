@@ -85,7 +85,7 @@ namespace OverlappedAnalyzers.Rules
         {
             var type = (INamedTypeSymbol)context.Symbol;
             var candidates = CandidateMembers(type, allocations);
-            var state = candidates.IsEmpty ? null : new TypeOwnership(type, candidates);
+            var state = candidates.IsEmpty ? null : new TypeOwnership(type, candidates, lenders);
             context.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, allocations, lenders, type, candidates, state));
             if (state != null)
             {
@@ -101,7 +101,7 @@ namespace OverlappedAnalyzers.Rules
                         }
                     }
 
-                    foreach (var leak in state.Decide())
+                    foreach (var leak in state.Decide(end.CancellationToken))
                     {
                         end.ReportDiagnostic(FieldDiagnostic(leak, type));
                     }

@@ -43,15 +43,18 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly ConcurrentQueue<FieldStore> stores = new ConcurrentQueue<FieldStore>();
         private readonly ConcurrentQueue<HelperCall> calls = new ConcurrentQueue<HelperCall>();
         private readonly ConcurrentDictionary<ISymbol, bool> released = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentQueue<(ISymbol Member, IParameterSymbol Parameter)> releasedUnlessLender = new ConcurrentQueue<(ISymbol, IParameterSymbol)>();
+        private readonly SourceLenders lenders;
         private readonly ConcurrentDictionary<AllocationFamily, bool> untargeted = new ConcurrentDictionary<AllocationFamily, bool>();
         private readonly ConcurrentDictionary<(IMethodSymbol Method, string Member), bool> freesCache = new ConcurrentDictionary<(IMethodSymbol, string), bool>(new MethodMemberComparer());
         private readonly INamedTypeSymbol type;
         private readonly ConcurrentQueue<DeferredCodeBlock> deferred = new ConcurrentQueue<DeferredCodeBlock>();
         private ImmutableArray<string> allocatingNames;
 
-        public TypeOwnership(INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates)
+        public TypeOwnership(INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates, SourceLenders lenders)
         {
             this.type = type;
+            this.lenders = lenders;
             Candidates = candidates;
             MemberNames = candidates.Select(c => c.Name).Distinct().ToImmutableArray();
         }
@@ -170,6 +173,11 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 released[member] = true;
             }
 
+            foreach (var release in result.ReleasesUnlessLender)
+            {
+                releasedUnlessLender.Enqueue(release);
+            }
+
             foreach (var family in result.UntargetedFrees)
             {
                 untargeted[family] = true;
@@ -185,7 +193,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         public bool CalleeFrees(IMethodSymbol method, ISymbol member) =>
             freesCache.GetOrAdd((method, member.Name), key => ComputeFrees(key.Method, key.Member));
 
-        public IEnumerable<FieldLeak> Decide()
+        public IEnumerable<FieldLeak> Decide(CancellationToken cancellationToken)
         {
             var callList = calls.ToList();
             var fromConstructors = ReachableFromConstructors(callList);
@@ -199,7 +207,9 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     continue;
                 }
 
-                var freed = released.ContainsKey(member) || memberStores.Any(s => untargeted.ContainsKey(s.Site.Family));
+                var freed = released.ContainsKey(member)
+                    || memberStores.Any(s => untargeted.ContainsKey(s.Site.Family))
+                    || releasedUnlessLender.Any(r => SymbolEqualityComparer.Default.Equals(r.Member, member) && !lenders.IsLender(r.Parameter, cancellationToken));
                 if (!freed)
                 {
                     foreach (var store in memberStores)
