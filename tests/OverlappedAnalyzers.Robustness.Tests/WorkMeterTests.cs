@@ -40,6 +40,65 @@ namespace OverlappedAnalyzers.Robustness.Tests
             Assert.True(loop.VisitsPerBlock <= WorkBounds.MaxVisitsPerBlock, loop.ToString());
         }
 
+        /// <summary>
+        /// OVL003/005 graph a method that names a handle field but no allocator only when the type's decision can read
+        /// it: a socket's <c>IntPtr m_handle</c> never receives an allocation, so Send and Shutdown are not analyzed;
+        /// the buffer's <c>m_block</c> does, so Close, which frees it without naming an allocator, is.
+        /// </summary>
+        [Fact]
+        public void OwnershipGraphs_OnlyForBlocksTheTypeDecisionCanRead()
+        {
+            const string source = @"using System;
+using System.Runtime.InteropServices;
+
+public sealed class Socket
+{
+    private IntPtr m_handle;
+
+    public Socket(IntPtr handle) { m_handle = handle; }
+
+    public int Send(byte[] data) => send(m_handle, data, data.Length, 0);
+
+    public void Shutdown() { shutdown(m_handle, 2); m_handle = IntPtr.Zero; }
+
+    public void Probe()
+    {
+        IntPtr scratch = Marshal.AllocHGlobal(16);
+        Marshal.WriteInt32(scratch, 1);
+        Marshal.FreeHGlobal(scratch);
+    }
+
+    [DllImport(""ws2_32.dll"")] private static extern int send(IntPtr s, byte[] buffer, int length, int flags);
+    [DllImport(""ws2_32.dll"")] private static extern int shutdown(IntPtr s, int how);
+}
+
+public sealed class NativeBuffer : IDisposable
+{
+    private IntPtr m_block;
+    private IntPtr m_peer;
+
+    public void Open(int size) { m_block = Marshal.AllocHGlobal(size); }
+
+    public void Dispose() { Marshal.FreeHGlobal(m_block); m_block = IntPtr.Zero; }
+
+    public void Connect(IntPtr peer) { m_peer = peer; }
+}
+";
+            var result = Harness.Run(new[] { new SourceFile("Handles.cs", source) }, HarnessOptions.AnalyzersOnly);
+            Assert.True(result.IsClean, result.Describe());
+            Assert.DoesNotContain(result.RuleDiagnostics, d => d.Id is "OVL003" or "OVL005");
+
+            // Probe (allocates), Open (allocates) and Dispose (frees the stored member); not Send, Shutdown, the
+            // Socket constructor or Connect, which only name members that never hold an allocation.
+            var graphs = result.Work.Where(w => w.Solver == "OwnershipAnalysis" && w.Path == "Handles.cs").ToList();
+            foreach (var graph in graphs)
+            {
+                output.WriteLine(graph.ToString());
+            }
+
+            Assert.Equal(3, graphs.Count);
+        }
+
         /// <summary>The pending solver's work on the one method of a generated socket class.</summary>
         private GraphWork Run(string name, string body)
         {

@@ -15,7 +15,9 @@ namespace OverlappedAnalyzers.Rules
     /// <summary>
     /// OVL003 (GCHandle) and OVL005 (native memory): an allocation that is discarded, reaches an exit in a local
     /// without being freed or handed on, is stored in a member nothing in the type frees, or overwrites a member
-    /// that may still hold one. Per type: symbol start → code blocks (gated by text) → symbol end.
+    /// that may still hold one. Per type: symbol start → code blocks (gated by text) → symbol end. A block that names
+    /// an allocator is analyzed at once (local leaks, stores); one that names only a candidate member waits for symbol
+    /// end and is analyzed only if the type's decision can read it (<see cref="TypeOwnership.TakeDeferredIfNeeded"/>).
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class HandleLeakAnalyzer : DiagnosticAnalyzer
