@@ -49,6 +49,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         vs no-op analyzer vs OVL (and each OVL analyzer alone), whole document and one member's span, on a
                         generated 2,000-line IOCP file and DenseLibrary's AsyncSocket.cs; --reps measurements (default 15)
                         after 3 warm-up rounds
+  --textgate            instead of the run: the compilation-start text scan alone (the whole cost on code without overlapped
+                        I/O), each rule's gate list over the texts of --corpus (default none-2k), --reps rounds (default 30)
+                        after 3 warm-up rounds; per text its fastest round, summed
 ";
 
         private static async Task<int> Main(string[] args)
@@ -91,6 +94,19 @@ namespace OverlappedAnalyzers.Benchmarks
                 string verdicts = await VerdictDump.RunAsync(corpora, AnalyzerSets.Ours(options.OvlAssembly)).ConfigureAwait(false);
                 File.WriteAllText(options.Verdicts, verdicts);
                 Console.WriteLine($"{verdicts.Count(c => c == '\n')} diagnostics written to {options.Verdicts}");
+                return 0;
+            }
+
+            if (options.TextGate)
+            {
+                var corpora = (options.CorporaExplicit ? options.Corpora : new[] { "none-2k" }).SelectMany(n => BuildCorpus(n, options.Seed, quick: false)).ToList();
+                string scan = TextGateProfile.Run(corpora, options.Reps ?? 30);
+                Console.WriteLine(scan);
+                if (options.Out != null)
+                {
+                    File.WriteAllText(options.Out, scan);
+                }
+
                 return 0;
             }
 
@@ -358,6 +374,7 @@ namespace OverlappedAnalyzers.Benchmarks
         public bool Quick { get; private set; }
         public bool Phases { get; private set; }
         public bool Latency { get; private set; }
+        public bool TextGate { get; private set; }
 
         /// <summary>--verdicts FILE: write every OVL diagnostic of the corpora (the no-verdict-change check of a performance change).</summary>
         public string? Verdicts { get; private set; }
@@ -430,6 +447,9 @@ namespace OverlappedAnalyzers.Benchmarks
                         break;
                     case "--latency":
                         o.Latency = true;
+                        break;
+                    case "--textgate":
+                        o.TextGate = true;
                         break;
                     case "--dump":
                         o.Dump = Next();

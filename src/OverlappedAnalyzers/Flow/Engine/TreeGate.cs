@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace OverlappedAnalyzers.Flow.Engine
 {
@@ -27,9 +28,11 @@ namespace OverlappedAnalyzers.Flow.Engine
         public static TreeGate Create(Compilation compilation, ImmutableArray<string> identifiers, CancellationToken cancellationToken)
         {
             var builder = ImmutableHashSet.CreateBuilder<SyntaxTree>();
+            var search = IdentifierSearch.For(identifiers);
             foreach (var tree in compilation.SyntaxTrees)
             {
-                if (TextGate.ContainsAnyIdentifier(tree.GetText(cancellationToken), identifiers))
+                var text = tree.GetText(cancellationToken);
+                if (TextGate.ContainsAnyIdentifier(text, new TextSpan(0, text.Length), search))
                 {
                     builder.Add(tree);
                 }

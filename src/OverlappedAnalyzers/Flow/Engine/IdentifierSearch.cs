@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+
+namespace OverlappedAnalyzers.Flow.Engine
+{
+    /// <summary>
+    /// How <see cref="TextGate"/> looks for a list of identifiers with few passes over the text: it searches only the
+    /// strings every identifier contains one of, and checks each hit against the identifiers that contain that string.
+    /// A name holding another one of the list needs no pass of its own ("Alloc" finds "AllocHGlobal" and "AlignedAlloc",
+    /// "Overlapped" finds "NativeOverlapped"), and names sharing a longer substring share one pass ("WSA" for WSARecv,
+    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last few of each thread.
+    /// </summary>
+    internal sealed class IdentifierSearch
+    {
+        /// <summary>
+        /// Names share one pass on a substring that starts a word part ("WSA", "File", "Con") and is at least this long...
+        /// </summary>
+        private const int ShortestSharedWordPart = 3;
+
+        /// <summary>
+        /// ...or on any substring at least this long ("verlapped", "onnectEx"). A shorter one from inside a word part ("ati" of
+        /// StartOperation and AllocateNativeOverlapped, which "static" holds) hits ordinary code every few hundred characters,
+        /// and checking those hits costs more than the pass it saves.
+        /// </summary>
+        private const int ShortestSharedSubstring = 6;
+
+        private const int RecentCapacity = 4;
+
+        [ThreadStatic]
+        private static IdentifierSearch?[]? recent;
+
+        [ThreadStatic]
+        private static int nextRecent;
+
+        private readonly ImmutableArray<string> identifiers;
+
+        private IdentifierSearch(ImmutableArray<string> identifiers)
+        {
+            this.identifiers = identifiers;
+            SearchStrings = Plan(identifiers);
+            foreach (var searchString in SearchStrings)
+            {
+                LongestSearchString = Math.Max(LongestSearchString, searchString.Text.Length);
+            }
+        }
+
+        /// <summary>The passes: every identifier of the list contains the text of exactly one of them, and is its candidate.</summary>
+        public ImmutableArray<SearchString> SearchStrings { get; }
+
+        public int LongestSearchString { get; }
+
+        /// <summary>
+        /// The search for this very list. Callers pass the same few static (or per-type cached) arrays again and again, so
+        /// a small per-thread memory of arrays by reference spares rebuilding the plan for every code block.
+        /// </summary>
+        public static IdentifierSearch For(ImmutableArray<string> identifiers)
+        {
+            var cache = recent ??= new IdentifierSearch?[RecentCapacity];
+            foreach (var search in cache)
+            {
+                if (search != null && search.identifiers == identifiers)
+                {
+                    return search;
+                }
+            }
+
+            var created = new IdentifierSearch(identifiers);
+            cache[nextRecent] = created;
+            nextRecent = (nextRecent + 1) % RecentCapacity;
+            return created;
+        }
+
+        private static ImmutableArray<SearchString> Plan(ImmutableArray<string> identifiers)
+        {
+            var distinct = new List<string>();
+            foreach (var identifier in identifiers.IsDefault ? ImmutableArray<string>.Empty : identifiers)
+            {
+                if (identifier.Length > 0 && !distinct.Contains(identifier))
+                {
+                    distinct.Add(identifier);
+                }
+            }
+
+            // Keys: the names containing no other name of the list; every name contains at least one key.
+            var keys = distinct.FindAll(name => !distinct.Exists(other => other != name && Contains(name, other)));
+            var texts = SharedSubstrings(keys);
+            foreach (var key in keys)
+            {
+                if (!texts.Exists(text => Contains(key, text)))
+                {
+                    texts.Add(key);
+                }
+            }
+
+            var candidates = new List<Candidate>[texts.Count];
+            foreach (var name in distinct)
+            {
+                var index = texts.FindIndex(text => Contains(name, text));
+                (candidates[index] ??= new List<Candidate>()).Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
+            }
+
+            var plan = ImmutableArray.CreateBuilder<SearchString>(texts.Count);
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (candidates[i] != null)
+                {
+                    plan.Add(new SearchString(texts[i], candidates[i].ToImmutableArray()));
+                }
+            }
+
+            return plan.ToImmutable();
+        }
+
+        /// <summary>
+        /// Greedily, longest first: a rare enough substring common to two or more keys not yet served ("verlapped",
+        /// "onnectEx", "File", "WSA") replaces their separate passes.
+        /// </summary>
+        private static List<string> SharedSubstrings(List<string> keys)
+        {
+            var shared = new List<string>();
+            var unserved = new List<string>(keys);
+            while (true)
+            {
+                string? best = null;
+                for (var i = 0; i < unserved.Count; i++)
+                {
+                    for (var j = i + 1; j < unserved.Count; j++)
+                    {
+                        var common = LongestRareCommonSubstring(unserved[i], unserved[j]);
+                        if (common != null && (best is null || common.Length > best.Length))
+                        {
+                            best = common;
+                        }
+                    }
+                }
+
+                if (best is null)
+                {
+                    return shared;
+                }
+
+                shared.Add(best);
+                unserved.RemoveAll(key => Contains(key, best));
+            }
+        }
+
+        /// <summary>
+        /// The longest substring of both that is rare enough to search (the first of <paramref name="a"/> among equally long
+        /// ones), or null. Where a substring may start decides whether it qualifies when short: "Con", not "onn".
+        /// </summary>
+        private static string? LongestRareCommonSubstring(string a, string b)
+        {
+            string? best = null;
+            for (var i = 0; i < a.Length; i++)
+            {
+                for (var j = 0; j < b.Length; j++)
+                {
+                    var length = 0;
+                    while (i + length < a.Length && j + length < b.Length && a[i + length] == b[j + length])
+                    {
+                        length++;
+                    }
+
+                    var rareEnough = length >= ShortestSharedSubstring || (length >= ShortestSharedWordPart && char.IsUpper(a[i]));
+                    if (rareEnough && (best is null || length > best.Length))
+                    {
+                        best = a.Substring(i, length);
+                    }
+                }
+            }
+
+            return best;
+        }
+
+        private static bool Contains(string name, string part) => name.IndexOf(part, StringComparison.Ordinal) >= 0;
+
+        /// <summary>One pass: the text searched, and the identifiers a hit may be part of.</summary>
+        internal sealed class SearchString
+        {
+            public SearchString(string text, ImmutableArray<Candidate> candidates)
+            {
+                Text = text;
+                Candidates = candidates;
+            }
+
+            public string Text { get; }
+
+            public ImmutableArray<Candidate> Candidates { get; }
+        }
+
+        /// <summary>An identifier holding a search string, and where: a hit at position p means the name may start at p - Offset.</summary>
+        internal readonly struct Candidate
+        {
+            public Candidate(string identifier, int offset)
+            {
+                Identifier = identifier;
+                Offset = offset;
+            }
+
+            public string Identifier { get; }
+
+            public int Offset { get; }
+        }
+    }
+}
