@@ -74,7 +74,7 @@ namespace OverlappedAnalyzers.Flow.Dispose
             }
 
             var collectGuards = isOverlappedType && owner is IMethodSymbol method && disposeSet.Contains(method.OriginalDefinition);
-            var collected = DisposeMethodFacts.Collect(owner, blocks, type, trackedFields, collectGuards);
+            var collected = DisposeMethodFacts.Collect(owner, blocks, type, trackedFields, isOverlappedType, collectGuards);
             if (collected.HasErrors)
             {
                 Interlocked.Exchange(ref errors, 1);
