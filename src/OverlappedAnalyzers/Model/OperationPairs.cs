@@ -120,6 +120,13 @@ namespace OverlappedAnalyzers.Model
 
         private static bool DeclaresParameterlessComplete(ITypeSymbol type)
         {
+            // The declared names first: GetMembers(name) builds a source type's members-by-name map, and most types
+            // asked about (every field type of every type OVL004 looks at) have no Complete at all.
+            if (type is INamedTypeSymbol named && !System.Linq.Enumerable.Contains(named.MemberNames, Complete))
+            {
+                return false;
+            }
+
             foreach (var member in type.GetMembers(Complete))
             {
                 if (member is IMethodSymbol { IsStatic: false, Parameters.Length: 0 })

@@ -33,6 +33,12 @@ namespace OverlappedAnalyzers.Model
 
         public static ReceiverKey ForVariable(ISymbol localOrParameter) => new ReceiverKey(ImmutableArray.Create(localOrParameter), rootIsThis: false);
 
+        /// <summary><c>ForThis(containingType).Append(member)</c> in one path array: the most common key, <c>this.m_inOverlapped</c>.</summary>
+        public static ReceiverKey ForThisMember(INamedTypeSymbol containingType, ISymbol member) => new ReceiverKey(ImmutableArray.Create<ISymbol>(containingType, member), rootIsThis: true);
+
+        /// <summary><c>ForStaticRoot(type).Append(member)</c> in one path array.</summary>
+        public static ReceiverKey ForStaticMember(INamedTypeSymbol type, ISymbol member) => new ReceiverKey(ImmutableArray.Create<ISymbol>(type, member), rootIsThis: false);
+
         /// <summary>
         /// A field or property of <c>this</c> (or a static one of a type): the receivers a helper of the same type can
         /// reach by name without being handed them, e.g. <c>AbortReceive()</c> calling <c>m_in.Complete()</c>.

@@ -86,7 +86,13 @@ namespace OverlappedAnalyzers.Model
         {
             if (member.IsStatic)
             {
-                return ReceiverKey.ForStaticRoot(member.ContainingType).Append(member);
+                return ReceiverKey.ForStaticMember(member.ContainingType, member);
+            }
+
+            // A member of this: the key built in one step, not the key of this and then a copy with the member appended.
+            if (depth + 1 <= MaxDepth && Unwrap(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } self)
+            {
+                return self.Type is INamedTypeSymbol thisType ? ReceiverKey.ForThisMember(thisType, member) : null;
             }
 
             return Resolve(instance, depth + 1, visitedLocals)?.Append(member);

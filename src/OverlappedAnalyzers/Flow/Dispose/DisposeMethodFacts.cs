@@ -98,9 +98,16 @@ namespace OverlappedAnalyzers.Flow.Dispose
 
         public List<GuardedFree> GuardedFrees { get; } = new List<GuardedFree>();
 
-        public static DisposeMethodFacts Collect(ISymbol owner, ImmutableArray<IOperation> blocks, INamedTypeSymbol type, ISet<ISymbol> trackedFields, bool collectGuards)
+        /// <summary>
+        /// Gathers the facts of <paramref name="owner"/>. Only what the type's checks will read is gathered: the members
+        /// read and written and the frees (<paramref name="collectDeferral"/>) serve the deferred-free check of an
+        /// overlapped type, the field and parameter uses (non-empty <paramref name="trackedFields"/>) the undisposed-field
+        /// check; called methods and errors serve both.
+        /// </summary>
+        public static DisposeMethodFacts Collect(ISymbol owner, ImmutableArray<IOperation> blocks, INamedTypeSymbol type, ISet<ISymbol> trackedFields, bool collectDeferral, bool collectGuards)
         {
             var facts = new DisposeMethodFacts(owner);
+            var collectUses = trackedFields.Count > 0;
             foreach (var block in blocks)
             {
                 if (block.Syntax.ContainsDiagnostics)
@@ -117,14 +124,14 @@ namespace OverlappedAnalyzers.Flow.Dispose
                         return facts;
                     }
 
-                    facts.Visit(operation, type, trackedFields, collectGuards);
+                    facts.Visit(operation, type, trackedFields, collectDeferral, collectUses, collectGuards);
                 }
             }
 
             return facts;
         }
 
-        private void Visit(IOperation operation, INamedTypeSymbol type, ISet<ISymbol> trackedFields, bool collectGuards)
+        private void Visit(IOperation operation, INamedTypeSymbol type, ISet<ISymbol> trackedFields, bool collectDeferral, bool collectUses, bool collectGuards)
         {
             switch (operation)
             {
@@ -132,8 +139,12 @@ namespace OverlappedAnalyzers.Flow.Dispose
                     foreach (var field in initializer.InitializedFields)
                     {
                         var original = field.OriginalDefinition;
-                        WrittenMembers.Add(original);
-                        if (trackedFields.Contains(original))
+                        if (collectDeferral)
+                        {
+                            WrittenMembers.Add(original);
+                        }
+
+                        if (collectUses && trackedFields.Contains(original))
                         {
                             Uses.Add(new DisposeUse(original, DisposeUseKind.Write, IsCreation(initializer.Value)));
                         }
@@ -142,8 +153,13 @@ namespace OverlappedAnalyzers.Flow.Dispose
                     break;
 
                 case IMemberReferenceOperation member when member is IFieldReferenceOperation or IPropertyReferenceOperation:
+                    if (!collectDeferral && !(collectUses && member is IFieldReferenceOperation))
+                    {
+                        break;
+                    }
+
                     var symbol = member.Member.OriginalDefinition;
-                    if (!member.Member.IsStatic && IsInHierarchy(member.Member.ContainingType, type))
+                    if (collectDeferral && !member.Member.IsStatic && IsInHierarchy(member.Member.ContainingType, type))
                     {
                         if (IsWriteTarget(member))
                         {
@@ -155,19 +171,19 @@ namespace OverlappedAnalyzers.Flow.Dispose
                         }
                     }
 
-                    if (member is IFieldReferenceOperation && trackedFields.Contains(symbol))
+                    if (collectUses && member is IFieldReferenceOperation && trackedFields.Contains(symbol))
                     {
                         Uses.Add(Classify(symbol, member, type));
                     }
 
                     break;
 
-                case IParameterReferenceOperation parameter when parameter.Parameter.ContainingSymbol is IMethodSymbol:
+                case IParameterReferenceOperation parameter when collectUses && parameter.Parameter.ContainingSymbol is IMethodSymbol:
                     Uses.Add(Classify(parameter.Parameter, parameter, type));
                     break;
 
                 case IInvocationOperation call:
-                    var kind = DisposeShapes.PrimitiveFreeKind(call);
+                    var kind = collectDeferral ? DisposeShapes.PrimitiveFreeKind(call) : null;
                     var target = call.TargetMethod.OriginalDefinition;
                     var local = IsInHierarchy(target.ContainingType, type);
                     if (kind != null)

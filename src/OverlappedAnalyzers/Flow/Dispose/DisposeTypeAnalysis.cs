@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -22,7 +21,10 @@ namespace OverlappedAnalyzers.Flow.Dispose
         private readonly ImmutableArray<IFieldSymbol> overlappedFields;
         private readonly HashSet<ISymbol> trackedFields = DisposeShapes.NewSymbolSet();
         private readonly HashSet<ISymbol> disposeSet = DisposeShapes.NewSymbolSet();
-        private readonly ConcurrentDictionary<ISymbol, DisposeMethodFacts> facts = new ConcurrentDictionary<ISymbol, DisposeMethodFacts>(SymbolEqualityComparer.Default);
+        private ImmutableStack<DisposeMethodFacts> collected = ImmutableStack<DisposeMethodFacts>.Empty;
+
+        /// <summary>Every member's facts by member: indexed from <see cref="collected"/> at symbol end, when every member has been added.</summary>
+        private Dictionary<ISymbol, DisposeMethodFacts> facts = new Dictionary<ISymbol, DisposeMethodFacts>(SymbolEqualityComparer.Default);
         private int errors;
 
         private DisposeTypeAnalysis(INamedTypeSymbol type, bool isOverlappedType, ImmutableArray<IMethodSymbol> disposeMethods, ImmutableArray<IFieldSymbol> overlappedFields)
@@ -74,14 +76,15 @@ namespace OverlappedAnalyzers.Flow.Dispose
             }
 
             var collectGuards = isOverlappedType && owner is IMethodSymbol method && disposeSet.Contains(method.OriginalDefinition);
-            var collected = DisposeMethodFacts.Collect(owner, blocks, type, trackedFields, collectGuards);
-            if (collected.HasErrors)
+            var memberFacts = DisposeMethodFacts.Collect(owner, blocks, type, trackedFields, isOverlappedType, collectGuards);
+            if (memberFacts.HasErrors)
             {
                 Interlocked.Exchange(ref errors, 1);
+                return;
             }
 
-            // A field with an initializer and a property accessor are separate owners; a method has one block set.
-            facts.AddOrUpdate(owner.OriginalDefinition, collected, (_, existing) => Merge(existing, collected));
+            // Lock-free: a per-type dictionary's lock, taken once per member by concurrent block actions, cost more than the facts.
+            ImmutableInterlocked.Push(ref collected, memberFacts);
         }
 
         public IEnumerable<DisposeFinding> Evaluate()
@@ -90,6 +93,8 @@ namespace OverlappedAnalyzers.Flow.Dispose
             {
                 yield break;
             }
+
+            facts = IndexByMember(Volatile.Read(ref collected));
 
             if (isOverlappedType)
             {
@@ -458,6 +463,29 @@ namespace OverlappedAnalyzers.Flow.Dispose
             return false;
         }
 
-        private static DisposeMethodFacts Merge(DisposeMethodFacts existing, DisposeMethodFacts added) => added.HasErrors ? added : existing;
+        /// <summary>
+        /// The members' facts by member, in the order they were added; a member added twice keeps its first facts. (A field with
+        /// an initializer and a property accessor are separate owners; a method has one block set.)
+        /// </summary>
+        private static Dictionary<ISymbol, DisposeMethodFacts> IndexByMember(ImmutableStack<DisposeMethodFacts> collected)
+        {
+            var inAddedOrder = new Stack<DisposeMethodFacts>();
+            foreach (var memberFacts in collected)
+            {
+                inAddedOrder.Push(memberFacts);
+            }
+
+            var byMember = new Dictionary<ISymbol, DisposeMethodFacts>(SymbolEqualityComparer.Default);
+            foreach (var memberFacts in inAddedOrder)
+            {
+                var member = memberFacts.Owner.OriginalDefinition;
+                if (!byMember.ContainsKey(member))
+                {
+                    byMember.Add(member, memberFacts);
+                }
+            }
+
+            return byMember;
+        }
     }
 }

@@ -50,10 +50,15 @@ namespace OverlappedAnalyzers.Flow.Pending
             }
 
             Receivers = receivers.ToImmutableArray();
+
+            // One builder for every block: most blocks have no effect at all, and a builder per block was an array per block.
             var perBlock = new ImmutableArray<Effect>[graph.Blocks.Length];
+            var effects = ImmutableArray.CreateBuilder<Effect>();
             foreach (var block in graph.Blocks)
             {
-                perBlock[block.Ordinal] = CollectBlock(block);
+                CollectBlock(block, effects);
+                perBlock[block.Ordinal] = effects.ToImmutable();
+                effects.Clear();
             }
 
             PerBlock = perBlock;
@@ -92,9 +97,8 @@ namespace OverlappedAnalyzers.Flow.Pending
             return key != null && tracked.TryGetValue(key, out receiver);
         }
 
-        private ImmutableArray<Effect> CollectBlock(BasicBlock block)
+        private void CollectBlock(BasicBlock block, ImmutableArray<Effect>.Builder effects)
         {
-            var effects = ImmutableArray.CreateBuilder<Effect>();
             foreach (var operation in EvaluationOrder.PostOrder(block))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -111,8 +115,6 @@ namespace OverlappedAnalyzers.Flow.Pending
                         break;
                 }
             }
-
-            return effects.ToImmutable();
         }
 
         private void CollectInvocation(IInvocationOperation call, ImmutableArray<Effect>.Builder effects)

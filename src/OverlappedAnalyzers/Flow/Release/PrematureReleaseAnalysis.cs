@@ -253,12 +253,15 @@ namespace OverlappedAnalyzers.Flow.Release
         /// <summary>The states on the true and the false side of a branch.</summary>
         private (byte[] WhenTrue, byte[] WhenFalse) Branch(IOperation? condition, byte[] state)
         {
-            var whenTrue = (byte[])state.Clone();
-            var whenFalse = (byte[])state.Clone();
+            // No call watched (before the first I/O call, after the last is settled): both sides are the block's own empty
+            // state. Follow and JoinInto only read a state they are given (a finally is applied to a copy).
             if (!Any(state))
             {
-                return (whenTrue, whenFalse);
+                return (state, state);
             }
+
+            var whenTrue = (byte[])state.Clone();
+            var whenFalse = (byte[])state.Clone();
 
             var testsResult = false;
             foreach (var site in sites)

@@ -38,26 +38,34 @@ namespace OverlappedAnalyzers.Flow.UseAfterFree
 
         public static ImmutableArray<UseAfterFreeFinding> Analyze(ControlFlowGraph graph, ReleaseCalls releases, CancellationToken cancellationToken, WorkMeter? meter = null)
         {
-            var classifier = new FreedUseClassifier(releases, new StableAliasResolver(graph, new CaptureMap(graph)));
-            if (!FreesAnything(graph, classifier))
+            if (!FreesAnything(graph, releases, out var classifier))
             {
                 return ImmutableArray<UseAfterFreeFinding>.Empty;
             }
 
-            var analysis = new UseAfterFreeAnalysis(graph, classifier, meter);
+            var analysis = new UseAfterFreeAnalysis(graph, classifier!, meter);
             analysis.Run(cancellationToken);
             return analysis.findings.Values.OrderBy(f => f.Use.Operation.Syntax.SpanStart).ToImmutableArray();
         }
 
-        private static bool FreesAnything(ControlFlowGraph graph, FreedUseClassifier classifier)
+        /// <summary>
+        /// Does some release call of the graph free a named pointer or handle? The classifier, whose alias resolver walks the
+        /// whole graph, is built at the first release call: a graph that calls none is never analysed and needs none.
+        /// </summary>
+        private static bool FreesAnything(ControlFlowGraph graph, ReleaseCalls releases, out FreedUseClassifier? classifier)
         {
+            classifier = null;
             foreach (var block in graph.Blocks)
             {
                 foreach (var operation in EvaluationOrder.PostOrder(block))
                 {
-                    if (classifier.FreedBy(operation) != null)
+                    if (operation is IInvocationOperation call && releases.IsRelease(call, out _))
                     {
-                        return true;
+                        classifier ??= new FreedUseClassifier(releases, new StableAliasResolver(graph, new CaptureMap(graph)));
+                        if (classifier.FreedBy(call) != null)
+                        {
+                            return true;
+                        }
                     }
                 }
             }
