@@ -9,7 +9,8 @@ namespace OverlappedAnalyzers.Flow.Engine
     /// strings every identifier contains one of, and checks each hit against the identifiers that contain that string.
     /// A name holding another one of the list needs no pass of its own ("Alloc" finds "AllocHGlobal" and "AlignedAlloc",
     /// "Overlapped" finds "NativeOverlapped"), and names sharing a longer substring share one pass ("WSA" for WSARecv,
-    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last few of each thread.
+    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last few of each thread. An empty name, which
+    /// no gate list holds, is never searched.
     /// </summary>
     internal sealed class IdentifierSearch
     {
@@ -93,23 +94,21 @@ namespace OverlappedAnalyzers.Flow.Engine
                 }
             }
 
-            var candidates = new List<Candidate>[texts.Count];
+            // Each name goes to the first search string it holds; each search string holds a key that no earlier one is in.
+            var candidates = texts.ConvertAll(_ => ImmutableArray.CreateBuilder<Candidate>());
             foreach (var name in distinct)
             {
                 var index = texts.FindIndex(text => Contains(name, text));
-                (candidates[index] ??= new List<Candidate>()).Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
+                candidates[index].Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
             }
 
             var plan = ImmutableArray.CreateBuilder<SearchString>(texts.Count);
             for (var i = 0; i < texts.Count; i++)
             {
-                if (candidates[i] != null)
-                {
-                    plan.Add(new SearchString(texts[i], candidates[i].ToImmutableArray()));
-                }
+                plan.Add(new SearchString(texts[i], candidates[i].ToImmutable()));
             }
 
-            return plan.ToImmutable();
+            return plan.MoveToImmutable();
         }
 
         /// <summary>
