@@ -9,7 +9,7 @@ namespace OverlappedAnalyzers.Flow.Engine
     /// strings every identifier contains one of, and checks each hit against the identifiers that contain that string.
     /// A name holding another one of the list needs no pass of its own ("Alloc" finds "AllocHGlobal" and "AlignedAlloc",
     /// "Overlapped" finds "NativeOverlapped"), and names sharing a longer substring share one pass ("WSA" for WSARecv,
-    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last few of each thread. An empty name, which
+    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last lists each thread used. An empty name, which
     /// no gate list holds, is never searched.
     /// </summary>
     internal sealed class IdentifierSearch
@@ -26,13 +26,15 @@ namespace OverlappedAnalyzers.Flow.Engine
         /// </summary>
         private const int ShortestSharedSubstring = 6;
 
-        private const int RecentCapacity = 4;
+        /// <summary>
+        /// Lists one thread meets in turn: the four rules' static gates, the start names in force, and a type's own gate
+        /// (OVL003/005), with room to spare, since a miss plans the list again.
+        /// </summary>
+        private const int RecentCapacity = 16;
 
+        /// <summary>Most recently used first.</summary>
         [ThreadStatic]
         private static IdentifierSearch?[]? recent;
-
-        [ThreadStatic]
-        private static int nextRecent;
 
         private readonly ImmutableArray<string> identifiers;
 
@@ -58,18 +60,18 @@ namespace OverlappedAnalyzers.Flow.Engine
         public static IdentifierSearch For(ImmutableArray<string> identifiers)
         {
             var cache = recent ??= new IdentifierSearch?[RecentCapacity];
-            foreach (var search in cache)
+            var index = 0;
+            while (index < RecentCapacity - 1 && cache[index] is { } other && other.identifiers != identifiers)
             {
-                if (search != null && search.identifiers == identifiers)
-                {
-                    return search;
-                }
+                index++;
             }
 
-            var created = new IdentifierSearch(identifiers);
-            cache[nextRecent] = created;
-            nextRecent = (nextRecent + 1) % RecentCapacity;
-            return created;
+            var search = cache[index] is { } known && known.identifiers == identifiers ? known : new IdentifierSearch(identifiers);
+
+            // Move to the front: the static gates stay while a stream of per-type lists passes through the back.
+            Array.Copy(cache, 0, cache, 1, index);
+            cache[0] = search;
+            return search;
         }
 
         private static ImmutableArray<SearchString> Plan(ImmutableArray<string> identifiers)
