@@ -123,36 +123,32 @@ namespace OverlappedAnalyzers.Flow.Engine
             var unserved = new List<string>(keys);
             while (true)
             {
-                string? best = null;
+                var best = default(CommonRun);
                 for (var i = 0; i < unserved.Count; i++)
                 {
                     for (var j = i + 1; j < unserved.Count; j++)
                     {
-                        var common = LongestRareCommonSubstring(unserved[i], unserved[j]);
-                        if (common != null && (best is null || common.Length > best.Length))
-                        {
-                            best = common;
-                        }
+                        LongestRareCommonRun(unserved[i], unserved[j], ref best);
                     }
                 }
 
-                if (best is null)
+                if (best.Source is null)
                 {
                     return shared;
                 }
 
-                shared.Add(best);
-                unserved.RemoveAll(key => Contains(key, best));
+                var text = best.Source.Substring(best.Start, best.Length);
+                shared.Add(text);
+                unserved.RemoveAll(key => Contains(key, text));
             }
         }
 
         /// <summary>
-        /// The longest substring of both that is rare enough to search (the first of <paramref name="a"/> among equally long
-        /// ones), or null. Where a substring may start decides whether it qualifies when short: "Con", not "onn".
+        /// Replaces <paramref name="best"/> with a longer substring of both names that is rare enough to search (the first of
+        /// <paramref name="a"/> among equally long ones). Where it starts decides whether a short one qualifies: "Con", not "onn".
         /// </summary>
-        private static string? LongestRareCommonSubstring(string a, string b)
+        private static void LongestRareCommonRun(string a, string b, ref CommonRun best)
         {
-            string? best = null;
             for (var i = 0; i < a.Length; i++)
             {
                 for (var j = 0; j < b.Length; j++)
@@ -164,17 +160,32 @@ namespace OverlappedAnalyzers.Flow.Engine
                     }
 
                     var rareEnough = length >= ShortestSharedSubstring || (length >= ShortestSharedWordPart && char.IsUpper(a[i]));
-                    if (rareEnough && (best is null || length > best.Length))
+                    if (rareEnough && length > best.Length)
                     {
-                        best = a.Substring(i, length);
+                        best = new CommonRun(a, i, length);
                     }
                 }
             }
-
-            return best;
         }
 
         private static bool Contains(string name, string part) => name.IndexOf(part, StringComparison.Ordinal) >= 0;
+
+        /// <summary>A substring not yet made into a string: planning compares many and keeps one per round.</summary>
+        private readonly struct CommonRun
+        {
+            public CommonRun(string source, int start, int length)
+            {
+                Source = source;
+                Start = start;
+                Length = length;
+            }
+
+            public string? Source { get; }
+
+            public int Start { get; }
+
+            public int Length { get; }
+        }
 
         /// <summary>One pass: the text searched, and the identifiers a hit may be part of.</summary>
         internal sealed class SearchString
