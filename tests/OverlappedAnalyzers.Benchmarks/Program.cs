@@ -51,7 +51,7 @@ namespace OverlappedAnalyzers.Benchmarks
                         after 3 warm-up rounds
   --textgate            instead of the run: the compilation-start text scan alone (the whole cost on code without overlapped
                         I/O), each rule's gate list over the texts of --corpus (default none-2k), --reps rounds (default 30)
-                        after 3 warm-up rounds; per text its fastest round, summed
+                        after a 1 s warm-up; per text its fastest round, summed
 ";
 
         private static async Task<int> Main(string[] args)

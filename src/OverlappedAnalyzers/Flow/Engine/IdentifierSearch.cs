@@ -9,7 +9,8 @@ namespace OverlappedAnalyzers.Flow.Engine
     /// strings every identifier contains one of, and checks each hit against the identifiers that contain that string.
     /// A name holding another one of the list needs no pass of its own ("Alloc" finds "AllocHGlobal" and "AlignedAlloc",
     /// "Overlapped" finds "NativeOverlapped"), and names sharing a longer substring share one pass ("WSA" for WSARecv,
-    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last few of each thread.
+    /// WSASend and WSAIoctl). Built once per list: <see cref="For"/> keeps the last lists each thread used. An empty name, which
+    /// no gate list holds, is never searched.
     /// </summary>
     internal sealed class IdentifierSearch
     {
@@ -25,13 +26,15 @@ namespace OverlappedAnalyzers.Flow.Engine
         /// </summary>
         private const int ShortestSharedSubstring = 6;
 
-        private const int RecentCapacity = 4;
+        /// <summary>
+        /// Lists one thread meets in turn: the four rules' static gates, the start names in force, and a type's own gate
+        /// (OVL003/005), with room to spare, since a miss plans the list again.
+        /// </summary>
+        private const int RecentCapacity = 16;
 
+        /// <summary>Most recently used first.</summary>
         [ThreadStatic]
         private static IdentifierSearch?[]? recent;
-
-        [ThreadStatic]
-        private static int nextRecent;
 
         private readonly ImmutableArray<string> identifiers;
 
@@ -57,18 +60,18 @@ namespace OverlappedAnalyzers.Flow.Engine
         public static IdentifierSearch For(ImmutableArray<string> identifiers)
         {
             var cache = recent ??= new IdentifierSearch?[RecentCapacity];
-            foreach (var search in cache)
+            var index = 0;
+            while (index < RecentCapacity - 1 && cache[index] is { } other && other.identifiers != identifiers)
             {
-                if (search != null && search.identifiers == identifiers)
-                {
-                    return search;
-                }
+                index++;
             }
 
-            var created = new IdentifierSearch(identifiers);
-            cache[nextRecent] = created;
-            nextRecent = (nextRecent + 1) % RecentCapacity;
-            return created;
+            var search = cache[index] is { } known && known.identifiers == identifiers ? known : new IdentifierSearch(identifiers);
+
+            // Move to the front: the static gates stay while a stream of per-type lists passes through the back.
+            Array.Copy(cache, 0, cache, 1, index);
+            cache[0] = search;
+            return search;
         }
 
         private static ImmutableArray<SearchString> Plan(ImmutableArray<string> identifiers)
@@ -93,23 +96,21 @@ namespace OverlappedAnalyzers.Flow.Engine
                 }
             }
 
-            var candidates = new List<Candidate>[texts.Count];
+            // Each name goes to the first search string it holds; each search string holds a key that no earlier one is in.
+            var candidates = texts.ConvertAll(_ => ImmutableArray.CreateBuilder<Candidate>());
             foreach (var name in distinct)
             {
                 var index = texts.FindIndex(text => Contains(name, text));
-                (candidates[index] ??= new List<Candidate>()).Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
+                candidates[index].Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
             }
 
             var plan = ImmutableArray.CreateBuilder<SearchString>(texts.Count);
             for (var i = 0; i < texts.Count; i++)
             {
-                if (candidates[i] != null)
-                {
-                    plan.Add(new SearchString(texts[i], candidates[i].ToImmutableArray()));
-                }
+                plan.Add(new SearchString(texts[i], candidates[i].ToImmutable()));
             }
 
-            return plan.ToImmutable();
+            return plan.MoveToImmutable();
         }
 
         /// <summary>
@@ -122,36 +123,32 @@ namespace OverlappedAnalyzers.Flow.Engine
             var unserved = new List<string>(keys);
             while (true)
             {
-                string? best = null;
+                var best = default(CommonRun);
                 for (var i = 0; i < unserved.Count; i++)
                 {
                     for (var j = i + 1; j < unserved.Count; j++)
                     {
-                        var common = LongestRareCommonSubstring(unserved[i], unserved[j]);
-                        if (common != null && (best is null || common.Length > best.Length))
-                        {
-                            best = common;
-                        }
+                        LongestRareCommonRun(unserved[i], unserved[j], ref best);
                     }
                 }
 
-                if (best is null)
+                if (best.Source is null)
                 {
                     return shared;
                 }
 
-                shared.Add(best);
-                unserved.RemoveAll(key => Contains(key, best));
+                var text = best.Source.Substring(best.Start, best.Length);
+                shared.Add(text);
+                unserved.RemoveAll(key => Contains(key, text));
             }
         }
 
         /// <summary>
-        /// The longest substring of both that is rare enough to search (the first of <paramref name="a"/> among equally long
-        /// ones), or null. Where a substring may start decides whether it qualifies when short: "Con", not "onn".
+        /// Replaces <paramref name="best"/> with a longer substring of both names that is rare enough to search (the first of
+        /// <paramref name="a"/> among equally long ones). Where it starts decides whether a short one qualifies: "Con", not "onn".
         /// </summary>
-        private static string? LongestRareCommonSubstring(string a, string b)
+        private static void LongestRareCommonRun(string a, string b, ref CommonRun best)
         {
-            string? best = null;
             for (var i = 0; i < a.Length; i++)
             {
                 for (var j = 0; j < b.Length; j++)
@@ -163,17 +160,32 @@ namespace OverlappedAnalyzers.Flow.Engine
                     }
 
                     var rareEnough = length >= ShortestSharedSubstring || (length >= ShortestSharedWordPart && char.IsUpper(a[i]));
-                    if (rareEnough && (best is null || length > best.Length))
+                    if (rareEnough && length > best.Length)
                     {
-                        best = a.Substring(i, length);
+                        best = new CommonRun(a, i, length);
                     }
                 }
             }
-
-            return best;
         }
 
         private static bool Contains(string name, string part) => name.IndexOf(part, StringComparison.Ordinal) >= 0;
+
+        /// <summary>A substring not yet made into a string: planning compares many and keeps one per round.</summary>
+        private readonly struct CommonRun
+        {
+            public CommonRun(string source, int start, int length)
+            {
+                Source = source;
+                Start = start;
+                Length = length;
+            }
+
+            public string? Source { get; }
+
+            public int Start { get; }
+
+            public int Length { get; }
+        }
 
         /// <summary>One pass: the text searched, and the identifiers a hit may be part of.</summary>
         internal sealed class SearchString
