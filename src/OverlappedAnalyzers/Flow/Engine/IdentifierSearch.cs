@@ -76,7 +76,8 @@ namespace OverlappedAnalyzers.Flow.Engine
 
         private static ImmutableArray<SearchString> Plan(ImmutableArray<string> identifiers)
         {
-            var distinct = new List<string>();
+            // Plain loops, no lambdas: a type's own gate (OVL003/005) is planned per compilation, and should allocate little.
+            var distinct = new List<string>(identifiers.IsDefault ? 0 : identifiers.Length);
             foreach (var identifier in identifiers.IsDefault ? ImmutableArray<string>.Empty : identifiers)
             {
                 if (identifier.Length > 0 && !distinct.Contains(identifier))
@@ -86,31 +87,69 @@ namespace OverlappedAnalyzers.Flow.Engine
             }
 
             // Keys: the names containing no other name of the list; every name contains at least one key.
-            var keys = distinct.FindAll(name => !distinct.Exists(other => other != name && Contains(name, other)));
+            var keys = new List<string>(distinct.Count);
+            foreach (var name in distinct)
+            {
+                if (IsKey(name, distinct))
+                {
+                    keys.Add(name);
+                }
+            }
+
             var texts = SharedSubstrings(keys);
             foreach (var key in keys)
             {
-                if (!texts.Exists(text => Contains(key, text)))
+                if (FirstHeld(key, texts) < 0)
                 {
                     texts.Add(key);
                 }
             }
 
             // Each name goes to the first search string it holds; each search string holds a key that no earlier one is in.
-            var candidates = texts.ConvertAll(_ => ImmutableArray.CreateBuilder<Candidate>());
-            foreach (var name in distinct)
-            {
-                var index = texts.FindIndex(text => Contains(name, text));
-                candidates[index].Add(new Candidate(name, name.IndexOf(texts[index], StringComparison.Ordinal)));
-            }
-
             var plan = ImmutableArray.CreateBuilder<SearchString>(texts.Count);
+            var candidates = ImmutableArray.CreateBuilder<Candidate>(distinct.Count);
             for (var i = 0; i < texts.Count; i++)
             {
-                plan.Add(new SearchString(texts[i], candidates[i].ToImmutable()));
+                foreach (var name in distinct)
+                {
+                    if (FirstHeld(name, texts) == i)
+                    {
+                        candidates.Add(new Candidate(name, name.IndexOf(texts[i], StringComparison.Ordinal)));
+                    }
+                }
+
+                plan.Add(new SearchString(texts[i], candidates.ToImmutable()));
+                candidates.Clear();
             }
 
             return plan.MoveToImmutable();
+        }
+
+        private static bool IsKey(string name, List<string> names)
+        {
+            foreach (var other in names)
+            {
+                if (other != name && Contains(name, other))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The index of the first of <paramref name="texts"/> that <paramref name="name"/> holds, or -1.</summary>
+        private static int FirstHeld(string name, List<string> texts)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (Contains(name, texts[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>
@@ -139,7 +178,13 @@ namespace OverlappedAnalyzers.Flow.Engine
 
                 var text = best.Source.Substring(best.Start, best.Length);
                 shared.Add(text);
-                unserved.RemoveAll(key => Contains(key, text));
+                for (var i = unserved.Count - 1; i >= 0; i--)
+                {
+                    if (Contains(unserved[i], text))
+                    {
+                        unserved.RemoveAt(i);
+                    }
+                }
             }
         }
 
