@@ -25,9 +25,9 @@ namespace OverlappedAnalyzers.Benchmarks
 
         private static readonly (string Rule, ImmutableArray<string> Identifiers)[] Gates =
         {
-            ("OVL001/002 start names (SyncFailure)", OperationPairs.BuiltInStartNames),
+            ("OVL001/002/006 start names (SyncFailure)", OperationPairs.BuiltInStartNames),
             ("OVL003/005 allocators (HandleLeak)", NativeAllocations.GateNames),
-            ("OVL004 frees (UseAfterFree)", ReleaseCalls.GateNames),
+            ("OVL008 frees (UseAfterFree)", ReleaseCalls.GateNames),
             ("OVL007 I/O calls (PrematureRelease)", IoCallNames.GateNames),
         };
 
