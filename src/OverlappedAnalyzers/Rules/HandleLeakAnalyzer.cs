@@ -87,7 +87,7 @@ namespace OverlappedAnalyzers.Rules
         {
             var type = (INamedTypeSymbol)context.Symbol;
             var candidates = CandidateMembers(type, allocations);
-            var state = candidates.IsEmpty ? null : new TypeOwnership(type, candidates, lenders);
+            var state = candidates.IsEmpty ? null : new TypeOwnership(type, candidates);
             context.RegisterCodeBlockAction(block => AnalyzeCodeBlock(block, allocations, lenders, type, candidates, state));
             if (state != null)
             {
@@ -103,7 +103,7 @@ namespace OverlappedAnalyzers.Rules
                         }
                     }
 
-                    foreach (var leak in state.Decide(end.CancellationToken))
+                    foreach (var leak in state.Decide())
                     {
                         end.ReportDiagnostic(FieldDiagnostic(leak, type));
                     }

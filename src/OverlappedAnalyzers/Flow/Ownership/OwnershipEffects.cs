@@ -31,15 +31,6 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly ReceiverResolver resolver;
         private readonly ValueUseClassifier classifier;
 
-        /// <summary>
-        /// Classifies member references: a call to a method of the compilation counts as a lend, and the parameter is
-        /// kept in <see cref="lendQuestion"/>. For a member, lend or escape changes only whether the type may release
-        /// it — a question the symbol-end decision asks only for members that received an allocation, so the look
-        /// into the callee's body (<see cref="SourceLenders"/>) waits until then.
-        /// </summary>
-        private readonly ValueUseClassifier memberClassifier;
-        private IParameterSymbol? lendQuestion;
-
         private readonly List<ReceiverKey> keys = new List<ReceiverKey>();
         private readonly List<bool> keyIsMember = new List<bool>();
         private readonly Dictionary<ReceiverKey, int> keyIndex = new Dictionary<ReceiverKey, int>();
@@ -72,11 +63,6 @@ namespace OverlappedAnalyzers.Flow.Ownership
             returnReleasesMembers = owningMethod?.MethodKind is not (MethodKind.PropertyGet or null);
             resolver = new ReceiverResolver(graph, new CaptureMap(graph));
             classifier = new ValueUseClassifier(allocations, lenders is null ? null : parameter => lenders.IsLender(parameter, cancellationToken));
-            memberClassifier = lenders is null ? classifier : new ValueUseClassifier(allocations, parameter =>
-            {
-                lendQuestion = parameter;
-                return true;
-            });
         }
 
         /// <summary>The tracked holders; a site's or effect's key indexes this list.</summary>
@@ -231,18 +217,8 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 return;
             }
 
-            // A tracked local's lends decide its own leaks now; a member's only its release, which can wait (memberClassifier).
-            lendQuestion = null;
-            var use = (index < 0 || keyIsMember[index] ? memberClassifier : classifier).Classify(operation, block, out var target, out var store);
-            if (isCandidate && use == ValueUse.Lend && lendQuestion != null)
-            {
-                // Escapes unless the callee only lends: released then, like any escape.
-                if (returnReleasesMembers || !ValueUseClassifier.IsReturned(operation, block))
-                {
-                    result.ReleasesUnlessLender.Add((member!.OriginalDefinition, lendQuestion));
-                }
-            }
-            else if (isCandidate && (use is ValueUse.Free or ValueUse.Escape || (use == ValueUse.StoreMember && !allocationStores.Contains(store!)) || (use == ValueUse.StoreLocal && !IsAlias(target, key))))
+            var use = classifier.Classify(operation, block, out var target, out var store);
+            if (isCandidate && (use is ValueUse.Free or ValueUse.Escape || (use == ValueUse.StoreMember && !allocationStores.Contains(store!)) || (use == ValueUse.StoreLocal && !IsAlias(target, key))))
             {
                 if (use != ValueUse.Escape || returnReleasesMembers || !ValueUseClassifier.IsReturned(operation, block))
                 {

@@ -128,12 +128,6 @@ namespace OverlappedAnalyzers.Flow.Ownership
         /// <summary>Members freed or handed on somewhere in the graph (any instance): the type takes care of them.</summary>
         public HashSet<ISymbol> ReleasedMembers { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
-        /// <summary>
-        /// Members handed to a method of the compilation: released unless that parameter only lends
-        /// (<see cref="SourceLenders"/>), which the type-wide decision asks only for members that received an allocation.
-        /// </summary>
-        public List<(ISymbol Member, IParameterSymbol Parameter)> ReleasesUnlessLender { get; } = new List<(ISymbol, IParameterSymbol)>();
-
         /// <summary>Families freed here through a value the analysis cannot name (a completion-side <c>FromIntPtr(...).Free()</c>).</summary>
         public HashSet<AllocationFamily> UntargetedFrees { get; } = new HashSet<AllocationFamily>();
 

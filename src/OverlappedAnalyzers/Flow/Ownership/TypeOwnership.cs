@@ -43,18 +43,15 @@ namespace OverlappedAnalyzers.Flow.Ownership
         private readonly ConcurrentQueue<FieldStore> stores = new ConcurrentQueue<FieldStore>();
         private readonly ConcurrentQueue<HelperCall> calls = new ConcurrentQueue<HelperCall>();
         private readonly ConcurrentDictionary<ISymbol, bool> released = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
-        private readonly ConcurrentQueue<(ISymbol Member, IParameterSymbol Parameter)> releasedUnlessLender = new ConcurrentQueue<(ISymbol, IParameterSymbol)>();
-        private readonly SourceLenders lenders;
         private readonly ConcurrentDictionary<AllocationFamily, bool> untargeted = new ConcurrentDictionary<AllocationFamily, bool>();
         private readonly ConcurrentDictionary<(IMethodSymbol Method, string Member), bool> freesCache = new ConcurrentDictionary<(IMethodSymbol, string), bool>(new MethodMemberComparer());
         private readonly INamedTypeSymbol type;
         private readonly ConcurrentQueue<DeferredCodeBlock> deferred = new ConcurrentQueue<DeferredCodeBlock>();
         private ImmutableArray<string> allocatingNames;
 
-        public TypeOwnership(INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates, SourceLenders lenders)
+        public TypeOwnership(INamedTypeSymbol type, ImmutableHashSet<ISymbol> candidates)
         {
             this.type = type;
-            this.lenders = lenders;
             Candidates = candidates;
             MemberNames = candidates.Select(c => c.Name).Distinct().ToImmutableArray();
         }
@@ -173,11 +170,6 @@ namespace OverlappedAnalyzers.Flow.Ownership
                 released[member] = true;
             }
 
-            foreach (var release in result.ReleasesUnlessLender)
-            {
-                releasedUnlessLender.Enqueue(release);
-            }
-
             foreach (var family in result.UntargetedFrees)
             {
                 untargeted[family] = true;
@@ -193,7 +185,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
         public bool CalleeFrees(IMethodSymbol method, ISymbol member) =>
             freesCache.GetOrAdd((method, member.Name), key => ComputeFrees(key.Method, key.Member));
 
-        public IEnumerable<FieldLeak> Decide(CancellationToken cancellationToken)
+        public IEnumerable<FieldLeak> Decide()
         {
             var callList = calls.ToList();
             var fromConstructors = ReachableFromConstructors(callList);
@@ -207,9 +199,7 @@ namespace OverlappedAnalyzers.Flow.Ownership
                     continue;
                 }
 
-                var freed = released.ContainsKey(member)
-                    || memberStores.Any(s => untargeted.ContainsKey(s.Site.Family))
-                    || releasedUnlessLender.Any(r => SymbolEqualityComparer.Default.Equals(r.Member, member) && !lenders.IsLender(r.Parameter, cancellationToken));
+                var freed = released.ContainsKey(member) || memberStores.Any(s => untargeted.ContainsKey(s.Site.Family));
                 if (!freed)
                 {
                     foreach (var store in memberStores)
